@@ -1,0 +1,28 @@
+// openarc: one binary for serving, generating, converting and inspecting OpenVINO IR models.
+#include <CLI/CLI.hpp>
+
+#include <exception>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "core/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"OpenArc: serve OpenVINO IR language models over an OpenAI-compatible API"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "openarc 0.1.0");
+  // One line per subcommand (see commands.h).
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const openarc::Error& e) {
+    std::cerr << "openarc: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "openarc: internal error: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

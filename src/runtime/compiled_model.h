@@ -1,0 +1,98 @@
+// CompiledModel and InferRequest: the runtime's API, shaped like OpenVINO's. Compile a model once,
+// create one request per sequence, set inputs of any shape the model allows, infer, read outputs
+// by name or index. Variables of ReadValue/Assign (the KV cache) live in the request.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+#include "ir/model.h"
+
+namespace openarc::runtime {
+
+struct CompileOptions {
+  int num_threads = 0;  // 0: every core
+};
+
+// A model input or output as a caller sees it.
+struct PortInfo {
+  std::string name;                // the first tensor name, else the layer's friendly name
+  std::vector<std::string> names;  // every tensor name
+  ElementType type = ElementType::undefined;
+  PartialShape shape;
+};
+
+struct VariableInfo {
+  std::string id;
+  ElementType type = ElementType::undefined;
+  PartialShape shape;
+};
+
+class InferRequest;
+
+class CompiledModel : public std::enable_shared_from_this<CompiledModel> {
+ public:
+  // Binds every node to its op (graph::bind) unless already bound. Throws Error on a bad model.
+  static std::shared_ptr<CompiledModel> compile(std::shared_ptr<ir::Model> model, CompileOptions options = {});
+
+  const std::vector<PortInfo>& inputs() const { return inputs_; }
+  const std::vector<PortInfo>& outputs() const { return outputs_; }
+  const std::vector<VariableInfo>& variables() const { return variables_; }
+  size_t input_index(const std::string& name) const;   // throws Error listing the inputs
+  size_t output_index(const std::string& name) const;  // throws Error listing the outputs
+  const ir::Model& model() const { return *model_; }
+  const CompileOptions& options() const { return options_; }
+
+  InferRequest create_infer_request() const;
+
+ private:
+  friend class InferRequest;
+  CompiledModel() = default;
+
+  std::shared_ptr<ir::Model> model_;
+  CompileOptions options_;
+  std::vector<PortInfo> inputs_, outputs_;
+  std::vector<VariableInfo> variables_;
+  std::vector<size_t> parameter_nodes_, result_nodes_;
+  std::vector<size_t> last_use_;  // per node: the last node that reads one of its outputs
+};
+
+class InferRequest {
+ public:
+  void set_input(size_t index, Tensor value);
+  void set_input(const std::string& name, Tensor value);
+  const Tensor& input(size_t index) const { return inputs_.at(index); }
+
+  // Runs the graph. Throws Error naming the layer when an input is missing or its shape does not
+  // fit the model, or an op rejects what it is given.
+  void infer();
+
+  const Tensor& output(size_t index) const;
+  const Tensor& output(const std::string& name) const;
+
+  // Variable states: they persist across infer() calls until reset.
+  std::vector<std::string> state_names() const;
+  // The current value; an unset state reads as an empty tensor.
+  Tensor state(const std::string& id) const;
+  void set_state(const std::string& id, Tensor value);
+  void reset_state(const std::string& id);
+  void reset_states();
+  // Keeps the first `length` positions of a state along `axis` (negative counts from the end;
+  // -2 is the sequence axis of a [B, H, T, D] KV cache). Throws Error when length is larger than
+  // what the state holds.
+  void trim_state(const std::string& id, int64_t length, int64_t axis = -2);
+  void trim_states(int64_t length, int64_t axis = -2);
+
+ private:
+  friend class CompiledModel;
+  explicit InferRequest(std::shared_ptr<const CompiledModel> model);
+
+  std::shared_ptr<const CompiledModel> model_;
+  std::vector<Tensor> inputs_, outputs_;
+  std::map<std::string, Tensor> states_;
+};
+
+}  // namespace openarc::runtime
