@@ -1,0 +1,2 @@
+# The IR tests also bind models (graph::bind) and run them (runtime::CompiledModel).
+target_link_libraries(openarc_ir_tests PRIVATE openarc_runtime)
