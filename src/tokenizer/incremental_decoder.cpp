@@ -1,0 +1,76 @@
+#include "tokenizer/incremental_decoder.h"
+
+#include "tokenizer/decoder.h"
+
+namespace openarc::tokenizer {
+
+namespace {
+
+constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
+constexpr size_t kWindowTokens = 8;  // commit once a window holds this many ids
+
+bool ends_with(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The last position p where clean_up(text[:p]) + clean_up(text[p:]) == clean_up(text): every
+// rule starts with a space, so cut right before a space, provided no rule can span the cut
+// (" ' " is the only one with an inner space) and the space before the cut is not a space
+// that a later rule could join to what follows.
+size_t safe_clean_cut(const std::string& text) {
+  for (size_t p = text.size(); p-- > 1;) {
+    if (text[p] != ' ' || text[p - 1] == ' ') continue;
+    if (p >= 2 && text[p - 2] == ' ' && text[p - 1] == '\'') continue;
+    return p;
+  }
+  return 0;
+}
+
+}  // namespace
+
+IncrementalDecoder::IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up)
+    : tokenizer_(&tokenizer),
+      skip_special_(skip_special_tokens),
+      clean_up_(clean_up.value_or(tokenizer.config().clean_up_tokenization_spaces)),
+      windowed_(tokenizer.streamable_decoder()) {}
+
+std::string IncrementalDecoder::release(std::string raw, bool final) {
+  if (!clean_up_) return raw;
+  held_ += raw;
+  size_t cut = final ? held_.size() : safe_clean_cut(held_);
+  if (cut == 0) return {};
+  std::string out = clean_up_tokenization(held_.substr(0, cut));
+  held_.erase(0, cut);
+  return out;
+}
+
+std::string IncrementalDecoder::step(TokenId id) {
+  window_.push_back(id);
+  std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
+  if (ends_with(text, kReplacementChar)) return {};
+  if (tokenizer_->joins_byte_runs()) {
+    const std::string* last = tokenizer_->id_to_token(id);
+    if (last && byte_token(*last) >= 0 && !(skip_special_ && tokenizer_->is_special(id))) return {};
+  }
+  if (text.compare(0, window_text_.size(), window_text_) != 0) return {};  // not final yet
+  std::string fresh = text.substr(window_text_.size());
+  window_text_ = std::move(text);
+  if (windowed_ && window_.size() >= kWindowTokens && !window_text_.empty()) {
+    window_.clear();
+    window_text_.clear();
+    window_at_start_ = false;
+  }
+  return release(std::move(fresh), false);
+}
+
+std::string IncrementalDecoder::flush() {
+  std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
+  std::string fresh;
+  if (text.compare(0, window_text_.size(), window_text_) == 0) fresh = text.substr(window_text_.size());
+  window_.clear();
+  window_text_.clear();
+  window_at_start_ = false;
+  return release(std::move(fresh), true);
+}
+
+}  // namespace openarc::tokenizer
