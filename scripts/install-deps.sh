@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config
+  build-essential cmake ninja-build pkg-config ccache
   clang libclang-rt-14-dev            # libFuzzer and the sanitizer runtime
   libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libpcre2-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
