@@ -1,0 +1,72 @@
+// Llama and the architectures that differ from it only by configuration: Mistral (sliding
+// window), Qwen2 (q/k/v biases, sliding window on upper layers), Qwen3 (q/k norms).
+//   h = x + o_proj(attn(rms(x)));  out = h + down(silu(gate(rms(h))) * up(rms(h)))
+#include "convert/architecture.h"
+#include "convert/layers.h"
+#include "core/error.h"
+
+namespace openarc::convert {
+
+std::vector<TensorSpec> llama_tensors(const ModelConfig& cfg) {
+  std::vector<TensorSpec> t;
+  add_common_tensors(cfg, t);
+  const int64_t e = cfg.hidden_size, q = cfg.num_heads * cfg.head_dim, kv = cfg.num_kv_heads * cfg.head_dim,
+                i = cfg.intermediate_size;
+  for (int64_t l = 0; l < cfg.num_layers; ++l) {
+    const std::string p = cat("model.layers.", l, ".");
+    t.push_back({p + "input_layernorm.weight", {e}, TensorRole::vector});
+    t.push_back({p + "post_attention_layernorm.weight", {e}, TensorRole::vector});
+    t.push_back({p + "self_attn.q_proj.weight", {q, e}});
+    t.push_back({p + "self_attn.k_proj.weight", {kv, e}});
+    t.push_back({p + "self_attn.v_proj.weight", {kv, e}});
+    t.push_back({p + "self_attn.o_proj.weight", {e, q}});
+    if (cfg.attention_bias) {
+      t.push_back({p + "self_attn.q_proj.bias", {q}, TensorRole::vector});
+      t.push_back({p + "self_attn.k_proj.bias", {kv}, TensorRole::vector});
+      t.push_back({p + "self_attn.v_proj.bias", {kv}, TensorRole::vector});
+    }
+    if (cfg.o_proj_bias) t.push_back({p + "self_attn.o_proj.bias", {e}, TensorRole::vector});
+    if (cfg.qk_norm) {
+      t.push_back({p + "self_attn.q_norm.weight", {cfg.head_dim}, TensorRole::vector});
+      t.push_back({p + "self_attn.k_norm.weight", {cfg.head_dim}, TensorRole::vector});
+    }
+    t.push_back({p + "mlp.gate_proj.weight", {i, e}});
+    t.push_back({p + "mlp.up_proj.weight", {i, e}});
+    t.push_back({p + "mlp.down_proj.weight", {e, i}});
+    if (cfg.mlp_bias) {
+      t.push_back({p + "mlp.gate_proj.bias", {i}, TensorRole::vector});
+      t.push_back({p + "mlp.up_proj.bias", {i}, TensorRole::vector});
+      t.push_back({p + "mlp.down_proj.bias", {e}, TensorRole::vector});
+    }
+  }
+  return t;
+}
+
+void build_llama(GraphContext& ctx) {
+  const ModelConfig& cfg = ctx.cfg;
+  const int64_t e = cfg.hidden_size, q = cfg.num_heads * cfg.head_dim, kv = cfg.num_kv_heads * cfg.head_dim;
+  make_inputs(ctx);
+  OutputRef table;
+  OutputRef x = embedding(ctx, &table);
+  make_rope(ctx);
+  for (int64_t l = 0; l < cfg.num_layers; ++l) {
+    const std::string p = cat("model.layers.", l);
+    const std::string m = module_path(p);
+    auto h = rms_norm(ctx, x, p + ".input_layernorm", {1, 1, e});
+    auto qp = linear(ctx, h, p + ".self_attn.q_proj", q, cfg.attention_bias);
+    auto kp = linear(ctx, h, p + ".self_attn.k_proj", kv, cfg.attention_bias);
+    auto vp = linear(ctx, h, p + ".self_attn.v_proj", kv, cfg.attention_bias);
+    auto a = attention(ctx, l, qp, kp, vp);
+    a = linear(ctx, a, p + ".self_attn.o_proj", e, cfg.o_proj_bias);
+    x = ctx.binary("Add", x, a, m + "/aten::add/Add");
+    h = rms_norm(ctx, x, p + ".post_attention_layernorm", {1, 1, e});
+    auto gate = linear(ctx, h, p + ".mlp.gate_proj", cfg.intermediate_size, cfg.mlp_bias);
+    auto up = linear(ctx, h, p + ".mlp.up_proj", cfg.intermediate_size, cfg.mlp_bias);
+    auto down = linear(ctx, gated_activation(ctx, gate, up, m + ".mlp"), p + ".mlp.down_proj", e, cfg.mlp_bias);
+    x = ctx.binary("Add", x, down, m + "/aten::add/Add_1");
+  }
+  x = rms_norm(ctx, x, "model.norm", {1, 1, e});
+  lm_head(ctx, x, table);
+}
+
+}  // namespace openarc::convert

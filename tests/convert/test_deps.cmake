@@ -1,0 +1,2 @@
+# The convert tests bind the converted models (graph::bind) and run them (runtime::CompiledModel).
+target_link_libraries(openarc_convert_tests PRIVATE openarc_runtime)
