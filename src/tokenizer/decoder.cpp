@@ -165,8 +165,9 @@ class StripDecoder final : public Decoder {
   size_t start_, stop_;
 };
 
-// Metaspace: the replacement character back to a space; the first token of the text loses
-// it unless the prepend scheme is "never".
+// Metaspace: the replacement character back to a space, except that the first token of the
+// text loses every replacement character it holds unless the prepend scheme is "never" (as the
+// Rust library does it, not only a leading one).
 class MetaspaceDecoder final : public Decoder {
  public:
   MetaspaceDecoder(std::string replacement, bool prepend) : replacement_(std::move(replacement)), prepend_(prepend) {}
@@ -179,7 +180,7 @@ class MetaspaceDecoder final : public Decoder {
         size_t b = i;
         next_code_point(t, i);
         if (t.compare(b, i - b, replacement_) == 0) {
-          if (!(first_token && prepend_ && b == 0)) out += ' ';
+          if (!(first_token && prepend_)) out += ' ';
         } else {
           out.append(t, b, i - b);
         }

@@ -49,8 +49,13 @@ std::string IncrementalDecoder::step(TokenId id) {
   std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
   if (ends_with(text, kReplacementChar)) return {};
   if (tokenizer_->joins_byte_runs()) {
-    const std::string* last = tokenizer_->id_to_token(id);
-    if (last && byte_token(*last) >= 0 && !(skip_special_ && tokenizer_->is_special(id))) return {};
+    // The last token that reaches the decoder (unknown and skipped ids do not).
+    for (size_t k = window_.size(); k-- > 0;) {
+      const std::string* t = tokenizer_->id_to_token(window_[k]);
+      if (!t || (skip_special_ && tokenizer_->is_special(window_[k]))) continue;
+      if (byte_token(*t) >= 0) return {};
+      break;
+    }
   }
   if (text.compare(0, window_text_.size(), window_text_) != 0) return {};  // not final yet
   std::string fresh = text.substr(window_text_.size());

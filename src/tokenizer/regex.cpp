@@ -11,9 +11,11 @@ namespace {
 
 // Oniguruma's Unicode \s is [\t-\r\x85] plus the Z categories; PCRE2's UCP \s adds U+180E.
 constexpr const char* kSpace = "\\t-\\r\\x{85}\\p{Z}";
-// Oniguruma's Unicode \w is letters, marks, decimal digits and connector punctuation;
+// Oniguruma's Unicode \w is Alphabetic, marks, decimal digits and connector punctuation
+// (not the joiners), plus (from its Latin-1 table) the superscripts and fractions of U+00B2..U+00BE;
 // PCRE2 10.42's UCP \w is \p{L}, \p{N} and '_'.
-constexpr const char* kWord = "\\p{L}\\p{M}\\p{Nd}\\p{Pc}";
+constexpr const char* kWord =
+    "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\x{B2}\\x{B3}\\x{B9}\\x{BC}-\\x{BE}";
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 

