@@ -1,0 +1,1 @@
+openarc_module(llm DEPS openarc_runtime openarc_tokenizer openarc_chat nlohmann_json::nlohmann_json)
