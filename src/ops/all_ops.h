@@ -14,6 +14,22 @@ void register_select_ops(OpRegistry& r);       // Select (select.cpp)
 void register_unary_math_ops(OpRegistry& r);   // Abs Negative Sqrt Floor ... Clamp (unary_math.cpp)
 void register_activation_ops(OpRegistry& r);   // Swish Gelu HSwish HSigmoid SoftPlus Mish (activations.cpp)
 void register_convert_ops(OpRegistry& r);      // Convert ConvertLike (convert.cpp)
+void register_reshape_ops(OpRegistry& r);      // Reshape (reshape.cpp)
+void register_squeeze_unsqueeze_ops(OpRegistry& r);  // Squeeze Unsqueeze (squeeze_unsqueeze.cpp)
+void register_shape_of_ops(OpRegistry& r);     // ShapeOf (shape_of.cpp)
+void register_concat_ops(OpRegistry& r);       // Concat (concat.cpp)
+void register_split_ops(OpRegistry& r);        // Split VariadicSplit (split.cpp)
+void register_transpose_ops(OpRegistry& r);    // Transpose (transpose.cpp)
+void register_gather_ops(OpRegistry& r);       // Gather (gather.cpp)
+void register_broadcast_ops(OpRegistry& r);    // Broadcast (broadcast.cpp)
+void register_tile_ops(OpRegistry& r);         // Tile (tile.cpp)
+void register_strided_slice_ops(OpRegistry& r);  // StridedSlice (strided_slice.cpp)
+void register_slice_ops(OpRegistry& r);        // Slice (slice.cpp)
+void register_scatter_update_ops(OpRegistry& r);  // ScatterUpdate (scatter_update.cpp)
+void register_scatter_nd_update_ops(OpRegistry& r);  // ScatterNDUpdate (scatter_nd_update.cpp)
+void register_scatter_elements_update_ops(OpRegistry& r);  // ScatterElementsUpdate (scatter_elements_update.cpp)
+void register_range_ops(OpRegistry& r);        // Range (range.cpp)
+void register_pad_ops(OpRegistry& r);          // Pad (pad.cpp)
 
 inline void register_all_ops(OpRegistry& r) {
   register_graph_ops(r);
@@ -25,6 +41,22 @@ inline void register_all_ops(OpRegistry& r) {
   register_unary_math_ops(r);
   register_activation_ops(r);
   register_convert_ops(r);
+  register_reshape_ops(r);
+  register_squeeze_unsqueeze_ops(r);
+  register_shape_of_ops(r);
+  register_concat_ops(r);
+  register_split_ops(r);
+  register_transpose_ops(r);
+  register_gather_ops(r);
+  register_broadcast_ops(r);
+  register_tile_ops(r);
+  register_strided_slice_ops(r);
+  register_slice_ops(r);
+  register_scatter_update_ops(r);
+  register_scatter_nd_update_ops(r);
+  register_scatter_elements_update_ops(r);
+  register_range_ops(r);
+  register_pad_ops(r);
 }
 
 }  // namespace openarc::ops
