@@ -7,5 +7,10 @@ class App;
 }
 
 namespace openarc::cli {
+void add_devices_command(CLI::App& app);   // cmd_devices.cpp
+void add_template_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);   // cmd_tokenize.cpp
+void add_inspect_command(CLI::App& app);    // cmd_inspect.cpp
+void add_convert_command(CLI::App& app);    // cmd_convert.cpp
 
 }  // namespace openarc::cli

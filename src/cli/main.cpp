@@ -12,6 +12,11 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "openarc 0.1.0");
   // One line per subcommand (see commands.h).
+  openarc::cli::add_inspect_command(app);
+  openarc::cli::add_convert_command(app);
+  openarc::cli::add_tokenize_command(app);
+  openarc::cli::add_devices_command(app);
+  openarc::cli::add_template_command(app);
 
   try {
     app.parse(argc, argv);

@@ -84,7 +84,8 @@ QuantizedWeight quantize_asym(const Tensor& w, int bits, int64_t group_size) {
   for (int64_t r = 0; r < gr.n; ++r) {
     for (int64_t c = 0; c < gr.groups; ++c) {
       const float* x = src + r * gr.k + c * gr.g;
-      float lo = *std::min_element(x, x + gr.g), hi = *std::max_element(x, x + gr.g);
+      // The range always includes 0, so the zero point needs no clamping and 0 stays exact.
+      float lo = std::min(0.0f, *std::min_element(x, x + gr.g)), hi = std::max(0.0f, *std::max_element(x, x + gr.g));
       float s = (hi - lo) / static_cast<float>(levels);
       if (std::fabs(s) < std::numeric_limits<float>::epsilon()) s = std::numeric_limits<float>::epsilon();
       const int64_t gi = r * gr.groups + c;

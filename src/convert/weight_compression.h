@@ -38,7 +38,7 @@ struct QuantizedWeight {
   Tensor scale;       // f16
 };
 
-// Asymmetric: scale = (max - min) / levels, zp = clamp(-round(min / scale), 0, levels),
+// Asymmetric over [min(w, 0), max(w, 0)]: scale = (max - min) / levels, zp = clamp(-round(min / scale), 0, levels),
 // q = clamp(round(w / scale) + zp, 0, levels), per row (per group). `bits` is 8 or 4.
 QuantizedWeight quantize_asym(const Tensor& w, int bits, int64_t group_size);
 // Symmetric i4: the element of largest magnitude maps to -8 (scale may be negative), as NNCF does.

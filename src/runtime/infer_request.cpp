@@ -60,6 +60,12 @@ void InferRequest::infer() {
             values[i] = {it->second};
             continue;
           }
+          // Unset state: the value is the initializer's, whatever variable_shape declares
+          // (its dynamic dims are only known from the initializer).
+          if (!args.empty()) {
+            values[i] = {args[0]};
+            continue;
+          }
         }
         std::vector<ops::OutputInfo> out_info = n.op->infer(info);
         std::vector<Tensor> out;
