@@ -159,20 +159,21 @@ void Parser::read_edges(const pugi::xml_node& edges, std::vector<Layer>& layers)
     if (std::string_view(e.name()) != "edge") fail(where(e), ": unexpected element <", e.name(), "> in <edges>");
     int64_t from = required_int(e, "from-layer", "edge"), from_port = required_int(e, "from-port", "edge");
     int64_t to = required_int(e, "to-layer", "edge"), to_port = required_int(e, "to-port", "edge");
-    std::string edge = cat(where(e), ": edge from layer ", from, " port ", from_port, " to layer ", to, " port ", to_port);
+    // Built only on failure: where() scans the text for the line number.
+    auto edge = [&] { return cat(where(e), ": edge from layer ", from, " port ", from_port, " to layer ", to, " port ", to_port); };
     auto src = by_id.find(from), dst = by_id.find(to);
-    if (src == by_id.end()) fail(edge, ": there is no layer ", from);
-    if (dst == by_id.end()) fail(edge, ": there is no layer ", to);
+    if (src == by_id.end()) fail(edge(), ": there is no layer ", from);
+    if (dst == by_id.end()) fail(edge(), ": there is no layer ", to);
     Layer& s = layers[src->second];
     Layer& d = layers[dst->second];
     auto out = s.out_index.find(from_port);
     if (out == s.out_index.end())
-      fail(edge, ": layer ", from, " '", s.node.name, "' (", s.node.type, ") has no output port ", from_port);
+      fail(edge(), ": layer ", from, " '", s.node.name, "' (", s.node.type, ") has no output port ", from_port);
     auto in = d.in_index.find(to_port);
     if (in == d.in_index.end())
-      fail(edge, ": layer ", to, " '", d.node.name, "' (", d.node.type, ") has no input port ", to_port);
+      fail(edge(), ": layer ", to, " '", d.node.name, "' (", d.node.type, ") has no input port ", to_port);
     if (d.sources[in->second])
-      fail(edge, ": input port ", to_port, " of layer ", to, " '", d.node.name, "' already has an edge (from layer ",
+      fail(edge(), ": input port ", to_port, " of layer ", to, " '", d.node.name, "' already has an edge (from layer ",
            layers[d.sources[in->second]->first].node.id, ")");
     d.sources[in->second] = {src->second, out->second};
   }

@@ -81,7 +81,10 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
   cm->last_use_.assign(m.nodes.size(), 0);
   for (size_t i = 0; i < m.nodes.size(); ++i) {
     cm->last_use_[i] = i;
-    for (const ir::OutputRef& r : m.nodes[i].inputs) cm->last_use_[r.node] = std::max(cm->last_use_[r.node], i);
+    // A Result's input is read after the whole graph ran: never freed (even when a later node,
+    // such as an Assign, is its last consumer in the order).
+    const size_t use = m.nodes[i].type == "Result" ? m.nodes.size() : i;
+    for (const ir::OutputRef& r : m.nodes[i].inputs) cm->last_use_[r.node] = std::max(cm->last_use_[r.node], use);
   }
   return cm;
 }
