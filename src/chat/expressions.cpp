@@ -64,16 +64,19 @@ Value Interpreter::get_attr(const Value& obj, const std::string& name) {
   return no_attribute(obj, name);
 }
 
-// Python's slice.indices() followed by the element walk.
-static std::vector<int64_t> slice_indices(int64_t len, const Value& start, const Value& stop, const Value& step) {
-  auto as_int = [](const Value& v, const char* what) -> std::optional<int64_t> {
+struct SliceBounds {
+  int64_t start, stop, step;
+};
+
+// Python's slice.indices(len).
+static SliceBounds slice_bounds(int64_t len, const Value& start, const Value& stop, const Value& step) {
+  auto as_int = [](const Value& v) -> std::optional<int64_t> {
     if (v.is_none() || v.is_undefined()) return std::nullopt;
     if (v.kind == Value::Kind::Int) return v.i;
     if (v.kind == Value::Kind::Bool) return v.b ? 1 : 0;
     raise("TypeError", "slice indices must be integers or None or have an __index__ method");
-    (void)what;
   };
-  int64_t st = as_int(step, "step").value_or(1);
+  int64_t st = as_int(step).value_or(1);
   if (st == 0) raise("ValueError", "slice step cannot be zero");
   auto clamp = [&](std::optional<int64_t> v, int64_t def) {
     if (!v) return def;
@@ -86,13 +89,15 @@ static std::vector<int64_t> slice_indices(int64_t len, const Value& start, const
     }
     return x;
   };
-  int64_t b = clamp(as_int(start, "start"), st < 0 ? len - 1 : 0);
-  int64_t e = clamp(as_int(stop, "stop"), st < 0 ? -1 : len);
+  return {clamp(as_int(start), st < 0 ? len - 1 : 0), clamp(as_int(stop), st < 0 ? -1 : len), st};
+}
+
+static std::vector<int64_t> slice_indices(const SliceBounds& s) {
   std::vector<int64_t> out;
-  if (st > 0)
-    for (int64_t k = b; k < e; k += st) out.push_back(k);
+  if (s.step > 0)
+    for (int64_t k = s.start; k < s.stop; k += s.step) out.push_back(k);
   else
-    for (int64_t k = b; k > e; k += st) out.push_back(k);
+    for (int64_t k = s.start; k > s.stop; k += s.step) out.push_back(k);
   return out;
 }
 
@@ -103,16 +108,25 @@ Value Interpreter::eval_getitem(const Expr& e) {
   Value start = e.b->a ? eval(*e.b->a) : Value::none();
   Value stop = e.b->b ? eval(*e.b->b) : Value::none();
   Value step = e.b->c ? eval(*e.b->c) : Value::none();
+  SliceBounds bounds{0, 0, 1};
+  if (obj.is_sequence() || obj.is_string())
+    bounds = slice_bounds(obj.is_string() ? static_cast<int64_t>(utf8_length(obj.str())) : static_cast<int64_t>(obj.list->size()),
+                          start, stop, step);
+  if (obj.range) {
+    // Slicing a range gives a range, as in Python.
+    const auto& r = *obj.range;
+    return Value::make_range(r[0] + bounds.start * r[2], r[0] + bounds.stop * r[2], r[2] * bounds.step);
+  }
   if (obj.is_sequence()) {
     List out;
-    for (int64_t k : slice_indices(static_cast<int64_t>(obj.list->size()), start, stop, step))
+    for (int64_t k : slice_indices(bounds))
       out.push_back((*obj.list)[static_cast<size_t>(k)]);
     return obj.kind == Value::Kind::Tuple ? Value::make_tuple(std::move(out)) : Value::make_list(std::move(out));
   }
   if (obj.is_string()) {
     std::u32string u = utf8_decode(obj.str());
     std::u32string out;
-    for (int64_t k : slice_indices(static_cast<int64_t>(u.size()), start, stop, step)) out += u[static_cast<size_t>(k)];
+    for (int64_t k : slice_indices(bounds)) out += u[static_cast<size_t>(k)];
     return Value::string(utf8_encode(out));
   }
   return Value::undefined(cat(object_type_repr(obj), " has no element slice(", to_repr(start), ", ", to_repr(stop),

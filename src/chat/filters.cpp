@@ -2,6 +2,8 @@
 // own tojson (json.dumps with ensure_ascii off and keys in insertion order).
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "chat/error.h"
@@ -225,7 +227,17 @@ Value f_round(Interpreter&, const Value& v, CallArgs& call) {
   double x = v.kind == Value::Kind::Float ? v.f : v.kind == Value::Kind::Int ? double(v.i) : double(v.b);
   double scale = std::pow(10.0, static_cast<double>(precision));
   double r;
-  if (method == "common") r = std::round(x * scale) / scale;
+  if (method == "common") {
+    // Python's round(): correctly rounded, ties to even, on the exact binary value; printf's %.Nf
+    // rounds the same way.
+    if (precision >= 0 && precision <= 30 && std::isfinite(x)) {
+      char buf[512];
+      std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(precision), x);
+      r = std::strtod(buf, nullptr);
+    } else {
+      r = std::nearbyint(x * scale) / scale;
+    }
+  }
   else if (method == "ceil") r = std::ceil(x * scale) / scale;
   else if (method == "floor") r = std::floor(x * scale) / scale;
   else raise("FilterArgumentError", "method must be common, ceil or floor");
@@ -244,6 +256,7 @@ Value select_impl(Interpreter& in, const Value& v, CallArgs& call, bool by_attr,
     test_args.kw = call.kw;
   }
   List out;
+  if (!v.truthy()) return Value::make_list();  // Jinja's select_or_reject starts with `if value:`
   for (const Value& item : in.iterate(v)) {
     Value subject = by_attr ? attribute_of(in, item, attr) : item;
     bool ok = test ? in.apply_test(*test, subject, test_args) : subject.truthy();
@@ -265,6 +278,7 @@ Value f_map(Interpreter& in, const Value& v, CallArgs& call) {
     else if (k == "default") fallback = val;
   }
   List out;
+  if (!v.truthy()) return Value::make_list();  // Jinja's do_map starts with `if value:`
   if (attribute || call.pos.empty()) {
     if (!attribute) raise("FilterArgumentError", "map requires a filter or an attribute argument");
     for (const Value& item : in.iterate(v)) {

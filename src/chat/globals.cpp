@@ -34,9 +34,7 @@ Value g_range(Interpreter&, CallArgs& call) {
   if (step < 0 && start > stop) n = (start - stop - step - 1) / -step;
   if (n > kMaxRange)
     raise("OverflowError", "Range too big. The sandbox blocks ranges larger than MAX_RANGE (", kMaxRange, ").");
-  List out;
-  for (int64_t k = 0; k < n; ++k) out.push_back(Value::integer(start + k * step));
-  return Value::make_list(std::move(out));
+  return Value::make_range(start, stop, step);
 }
 
 Value from_pairs(const CallArgs& call, bool ns) {

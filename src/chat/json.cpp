@@ -103,6 +103,7 @@ struct Dumper {
       case Value::Kind::String: dump_string(out, v.str()); break;
       case Value::Kind::List:
       case Value::Kind::Tuple: {
+        if (v.range) raise("TypeError", "Object of type range is not JSON serializable");
         if (v.list->empty()) {
           out += "[]";
           break;

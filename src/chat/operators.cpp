@@ -102,12 +102,12 @@ Value binary_op(const std::string& op, const Value& a, const Value& b) {
     if (ints) return checked(r, __builtin_add_overflow(as_int(a), as_int(b), &r));
     if (nums) return Value::number(as_float(a) + as_float(b));
     if (a.is_string() && b.is_string()) return Value::string(a.str() + b.str());
-    if (a.kind == b.kind && a.is_sequence()) {
+    if (a.kind == b.kind && a.is_sequence() && !a.range && !b.range) {
       List out = *a.list;
       out.insert(out.end(), b.list->begin(), b.list->end());
       return a.kind == Value::Kind::Tuple ? Value::make_tuple(std::move(out)) : Value::make_list(std::move(out));
     }
-    if (a.is_string() || a.is_sequence())
+    if (a.is_string() || (a.is_sequence() && !a.range))
       raise("TypeError", "can only concatenate ", type_name(a), " (not \"", type_name(b), "\") to ", type_name(a));
     unsupported("+", a, b);
   }

@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include "chat/error.h"
+#include "chat/interpreter.h"
 
 namespace openarc::chat {
 namespace {
@@ -672,6 +673,9 @@ class Parser {
       const Token& at = cur();
       std::string name = expect_name();
       while (skip_op(".")) name += "." + expect_name();
+      // Jinja resolves filter names when it compiles the template, so an unknown one fails even
+      // in a branch that never runs.
+      if (!builtin_filters().count(name)) fail_at(at, cat("No filter named '", name, "'."));
       auto e = make(Expr::Kind::Filter, at);
       e->name = name;
       e->a = std::move(node);
@@ -685,8 +689,10 @@ class Parser {
     const Token& at = next();  // "is"
     auto e = make(Expr::Kind::Test, at);
     e->negated = skip_name("not");
+    const Token& name_at = cur();
     e->name = expect_name();
     while (skip_op(".")) e->name += "." + expect_name();
+    if (!builtin_tests().count(e->name)) fail_at(name_at, cat("No test named '", e->name, "'."));
     e->a = std::move(node);
     const Token& t = cur();
     if (is_op("(")) {

@@ -168,9 +168,8 @@ static std::vector<std::string> split_whitespace(std::string_view s, int64_t max
       while (i < n && py_isspace(u[i])) ++i;
       if (i >= n) break;
       if (maxsplit >= 0 && static_cast<int64_t>(out.size()) == maxsplit) {
-        size_t e = n;
-        while (e > i && py_isspace(u[e - 1])) --e;
-        out.push_back(utf8_encode(std::u32string_view(u).substr(i, e - i)));
+        // The remainder keeps its trailing whitespace, as CPython's split does.
+        out.push_back(utf8_encode(std::u32string_view(u).substr(i)));
         break;
       }
       size_t j = i;
@@ -185,9 +184,7 @@ static std::vector<std::string> split_whitespace(std::string_view s, int64_t max
     while (e > 0 && py_isspace(u[e - 1])) --e;
     if (e <= 0) break;
     if (maxsplit >= 0 && static_cast<int64_t>(out.size()) == maxsplit) {
-      int64_t b = 0;
-      while (b < e && py_isspace(u[b])) ++b;
-      out.push_back(utf8_encode(std::u32string_view(u).substr(b, e - b)));
+      out.push_back(utf8_encode(std::u32string_view(u).substr(0, e)));  // keeps leading whitespace
       break;
     }
     int64_t j = e;

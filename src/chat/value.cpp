@@ -62,6 +62,17 @@ Value Value::make_tuple(List items) {
   return v;
 }
 
+Value Value::make_range(int64_t start, int64_t stop, int64_t step) {
+  List items;
+  if (step > 0)
+    for (int64_t k = start; k < stop; k += step) items.push_back(integer(k));
+  else
+    for (int64_t k = start; k > stop; k += step) items.push_back(integer(k));
+  Value v = make_list(std::move(items));
+  v.range = std::make_shared<const std::array<int64_t, 3>>(std::array<int64_t, 3>{start, stop, step});
+  return v;
+}
+
 Value Value::make_dict(Dict items) {
   Value v;
   v.kind = Kind::Dict;
@@ -137,7 +148,7 @@ const char* type_name(const Value& v) {
     case Value::Kind::Int: return "int";
     case Value::Kind::Float: return "float";
     case Value::Kind::String: return "str";
-    case Value::Kind::List: return "list";
+    case Value::Kind::List: return v.range ? "range" : "list";
     case Value::Kind::Tuple: return "tuple";
     case Value::Kind::Dict: return "dict";
     case Value::Kind::Namespace: return "Namespace";
@@ -209,6 +220,13 @@ static void write_repr(std::string& out, const Value& v) {
     case Value::Kind::String: out += py_str_repr(*v.s); return;
     case Value::Kind::List:
     case Value::Kind::Tuple: {
+      if (v.range) {
+        const auto& r = *v.range;
+        out += cat("range(", r[0], ", ", r[1]);
+        if (r[2] != 1) out += cat(", ", r[2]);
+        out += ')';
+        return;
+      }
       bool tuple = v.kind == Value::Kind::Tuple;
       out += tuple ? '(' : '[';
       for (size_t k = 0; k < v.list->size(); ++k) {
@@ -267,8 +285,8 @@ bool equals(const Value& a, const Value& b) {
     return (a.kind == K::Int ? a.i : a.b) == (b.kind == K::Int ? b.i : b.b);
   double x, y;
   if (numeric(a, x) && numeric(b, y)) return x == y;
-  // Python compares list with list and tuple with tuple only.
-  if (a.kind != b.kind) return false;
+  // Python compares list with list and tuple with tuple only; a range only with a range.
+  if (a.kind != b.kind || (a.range == nullptr) != (b.range == nullptr)) return false;
   switch (a.kind) {
     case K::Undefined:
     case K::None: return true;

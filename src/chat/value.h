@@ -4,6 +4,7 @@
 // Jinja would give). Lists and dicts are shared by reference, like Python objects.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +44,8 @@ struct Value {
   std::shared_ptr<Dict> dict;         // Dict and Namespace
   std::shared_ptr<Callable> fn;
   std::shared_ptr<UndefinedInfo> undef;
+  // Set when this list is a Python range object (start, stop, step): it prints and slices as one.
+  std::shared_ptr<const std::array<int64_t, 3>> range;
 
   Value() = default;
   static Value undefined(std::string message, const char* kind = "UndefinedError");
@@ -53,6 +56,7 @@ struct Value {
   static Value string(std::string v);
   static Value make_list(List items = {});
   static Value make_tuple(List items);
+  static Value make_range(int64_t start, int64_t stop, int64_t step);  // at most 100000 items (sandbox)
   static Value make_dict(Dict items = {});
   static Value make_namespace(Dict items = {});
   static Value function(std::string name, std::function<Value(Interpreter&, CallArgs&)> fn);

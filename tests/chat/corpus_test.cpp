@@ -47,7 +47,7 @@ TEST(ChatCorpus, EveryCaseMatchesPythonJinja2) {
       try {
         auto it = templates.find(name);
         if (it == templates.end())
-          it = templates.emplace(name, Template::parse(read(kRoot / "templates" / (name + ".jinja")))).first;
+          it = templates.emplace(name, Template::parse(read(kRoot / c["template_file"].get<std::string>()))).first;
         RenderOptions options;
         options.now = parse_iso8601(c["now"]);
         got = it->second.render(c["vars"], options);

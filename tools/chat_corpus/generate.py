@@ -19,6 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.getcwd()
 TEMPLATES = os.path.join(ROOT, "tests/chat/templates")
+FEATURES = os.path.join(ROOT, "tests/chat/features")  # hand-written templates covering the engine's features
 CORPUS = os.path.join(ROOT, "tests/chat/corpus")
 NOW = "2025-03-14T09:26:53"
 
@@ -140,9 +141,43 @@ CASES = [
     ("roles_not_alternating", {"messages": [U1, U2], "add_generation_prompt": True}),
     ("assistant_first", {"messages": [A1, U1], "add_generation_prompt": True}),
     ("empty_messages", {"messages": [], "add_generation_prompt": True}),
+    ("multiple_tool_calls", {"messages": [SYS, U2,
+        {"role": "assistant", "content": "", "tool_calls": [
+            call("get_weather", {"city": "Paris"}, cid="callAAAAA"), call("get_time", {"tz": "Europe/Paris"}, cid="callBBBBB")]},
+        {"role": "tool", "tool_call_id": "callAAAAA", "name": "get_weather", "content": "18"},
+        {"role": "tool", "tool_call_id": "callBBBBB", "name": "get_time", "content": "09:26"}],
+        "tools": [WEATHER_TOOL, TIME_TOOL], "add_generation_prompt": True}),
+    ("reasoning_no_flag", {"messages": [U1,
+        {"role": "assistant", "content": "Hello!", "reasoning_content": "Be polite."}, U2], "add_generation_prompt": True}),
+    ("long_conversation", {"messages": [SYS] + [m for k in range(4) for m in (
+        {"role": "user", "content": f"Question {k}?"}, {"role": "assistant", "content": f"Answer {k}."})] + [U2],
+        "add_generation_prompt": True}),
+    ("llama_builtin_tools", {"messages": [SYS, U2], "tools": [WEATHER_TOOL], "builtin_tools": ["code_interpreter", "brave_search"],
+        "tools_in_user_message": True, "add_generation_prompt": True}),
     ("extra_kwargs", {"messages": [SYS, U1], "add_generation_prompt": True, "date_string": "01 Jan 2024",
         "tools_in_user_message": False, "documents": [{"title": "Doc", "text": "Paris is in France."}]}),
 ]
+
+
+VALUE = {"list": [1, 2.5, "x", None, True], "nested": {"k": "v", "n": []}, "none_value": None, "ünï": "çé\n"}
+FEATURE_MESSAGES = [SYS, U1, A1, U2, {"role": "assistant", "content": None, "tool_calls": [call("get_time", {"tz": "UTC"})]}]
+ERROR_CASES = [
+    "raise", "undefined_attr", "missing_key_chain", "index_out_of_range", "none_attr", "str_plus_int", "int_plus_str",
+    "list_plus_str", "none_plus_str", "str_plus_none", "str_plus_undefined", "str_plus_dict", "minus_str", "unary_minus_str",
+    "mul_float_str", "div_zero", "floordiv_zero", "mod_zero", "compare_types", "compare_none", "in_none", "int_in_str",
+    "iterate_none", "iterate_int", "call_string", "call_undefined", "call_missing_method", "append", "dict_update", "dunder",
+    "items_of_list", "length_of_int", "tojson_undefined", "tojson_namespace", "unpack_short", "unpack_long", "ns_assign",
+    "range_too_big", "split_empty", "join_ints", "macro_too_many", "macro_bad_kwarg", "unknown_filter_in_map",
+    "startswith_int", "dict_unhashable", "none_of_these"]
+
+
+def feature_cases(name):
+    base = {"tools": [WEATHER_TOOL, TIME_TOOL], "value": VALUE, "add_generation_prompt": True}
+    if name == "errors":
+        return [(case, dict(base, messages=FEATURE_MESSAGES, case=case)) for case in ERROR_CASES]
+    return [("full", dict(base, messages=FEATURE_MESSAGES)),
+            ("no_system", dict(base, messages=[U1, A1])),
+            ("single_user_no_tools", dict(base, messages=[{"role": "user", "content": "Solo message here"}], tools=None))]
 
 
 def render(env, source, variables):
@@ -175,10 +210,25 @@ def main():
             variables.update(extra)
             result = render(env, source, variables)
             errors += "error" in result
-            lines.append(json.dumps({"template": name, "case": case, "now": NOW, "vars": variables, **result},
-                                    ensure_ascii=False))
+            lines.append(json.dumps({"template": name, "template_file": f"templates/{name}.jinja", "case": case,
+                                     "now": NOW, "vars": variables, **result}, ensure_ascii=False))
             total += 1
         with open(os.path.join(CORPUS, name + ".jsonl"), "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    for file in sorted(os.listdir(FEATURES)):
+        if not file.endswith(".jinja"):
+            continue
+        name = file[:-len(".jinja")]
+        with open(os.path.join(FEATURES, file), encoding="utf-8") as f:
+            source = f.read()
+        lines = []
+        for case, variables in feature_cases(name):
+            result = render(env, source, variables)
+            errors += "error" in result
+            lines.append(json.dumps({"template": f"feature-{name}", "template_file": f"features/{file}", "case": case,
+                                     "now": NOW, "vars": variables, **result}, ensure_ascii=False))
+            total += 1
+        with open(os.path.join(CORPUS, f"feature-{name}.jsonl"), "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
     print(f"{total} cases ({errors} errors) over {len(index)} templates", file=sys.stderr)
 
