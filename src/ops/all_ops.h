@@ -6,6 +6,7 @@ namespace openarc::ops {
 class OpRegistry;
 
 void register_graph_ops(OpRegistry& r);        // Parameter Result Const ReadValue Assign (graph_io.cpp)
+void register_matmul_ops(OpRegistry& r);       // MatMul (matmul.cpp)
 void register_binary_arithmetic_ops(OpRegistry& r);  // Add Subtract Multiply Divide Power ... (binary_arithmetic.cpp)
 void register_comparison_ops(OpRegistry& r);   // Equal NotEqual Greater GreaterEqual Less LessEqual (comparison.cpp)
 void register_logical_ops(OpRegistry& r);      // LogicalAnd LogicalOr LogicalXor LogicalNot (logical.cpp)
@@ -30,9 +31,16 @@ void register_scatter_nd_update_ops(OpRegistry& r);  // ScatterNDUpdate (scatter
 void register_scatter_elements_update_ops(OpRegistry& r);  // ScatterElementsUpdate (scatter_elements_update.cpp)
 void register_range_ops(OpRegistry& r);        // Range (range.cpp)
 void register_pad_ops(OpRegistry& r);          // Pad (pad.cpp)
+void register_sdpa_ops(OpRegistry& r);         // ScaledDotProductAttention (scaled_dot_product_attention.cpp)
+void register_softmax_ops(OpRegistry& r);      // SoftMax LogSoftmax (softmax.cpp)
+void register_reduce_ops(OpRegistry& r);       // ReduceMean/Sum/Prod/Max/Min/L1/L2/LogicalAnd/Or (reduce.cpp)
+void register_mvn_ops(OpRegistry& r);          // MVN (mvn.cpp)
+void register_rms_ops(OpRegistry& r);          // RMS (rms.cpp)
+void register_topk_ops(OpRegistry& r);         // TopK (topk.cpp)
 
 inline void register_all_ops(OpRegistry& r) {
   register_graph_ops(r);
+  register_matmul_ops(r);
   register_binary_arithmetic_ops(r);
   register_comparison_ops(r);
   register_logical_ops(r);
@@ -57,6 +65,12 @@ inline void register_all_ops(OpRegistry& r) {
   register_scatter_elements_update_ops(r);
   register_range_ops(r);
   register_pad_ops(r);
+  register_sdpa_ops(r);
+  register_softmax_ops(r);
+  register_reduce_ops(r);
+  register_mvn_ops(r);
+  register_rms_ops(r);
+  register_topk_ops(r);
 }
 
 }  // namespace openarc::ops
