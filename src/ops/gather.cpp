@@ -53,6 +53,9 @@ class Gather : public Op {
     const Shape& ds = data.shape();
     int64_t bd = batch_dims(data.rank(), in[1].rank());
     int64_t axis = gather_axis(in[2], data.rank(), bd);
+    for (int64_t d = 0; d < bd; ++d)
+      if (in[1].shape()[d] != ds[d])
+        fail("batch dim ", d, " differs between data ", to_string(ds), " and indices ", to_string(in[1].shape()));
     std::vector<int64_t> indices = int_values(in[1], "indices (input 1)");
     // data viewed as (B, O, A, inner), indices as (B, I), output as (B, O, I, inner).
     int64_t B = dims_product(ds, 0, bd), O = dims_product(ds, bd, axis), A = ds[axis];

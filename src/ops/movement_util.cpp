@@ -51,6 +51,12 @@ std::string values_string(const std::vector<int64_t>& v) {
   return out + "]";
 }
 
+int64_t checked_mul(int64_t a, int64_t b) {
+  int64_t r = 0;
+  if (__builtin_mul_overflow(a, b, &r)) fail("dims ", a, " x ", b, " overflow 64 bits");
+  return r;
+}
+
 int64_t dims_product(const Shape& s, size_t from, size_t to) {
   int64_t n = 1;
   for (size_t i = from; i < to && i < s.size(); ++i) n *= s[i];

@@ -33,6 +33,9 @@ std::vector<int64_t> normalize_axes(const std::vector<int64_t>& axes, int64_t ra
 // "[1,-1,0]": integer values as given (Shape's to_string prints negatives as '?').
 std::string values_string(const std::vector<int64_t>& v);
 
+// a * b for dim arithmetic on values from a model; throws instead of overflowing.
+int64_t checked_mul(int64_t a, int64_t b);
+
 // Product of dims [from, to) of a static shape.
 int64_t dims_product(const Shape& s, size_t from, size_t to);
 

@@ -24,47 +24,53 @@ class Reshape : public Op {
     }
     std::vector<int64_t> t = int_values(*target, "target shape (input 1)");
     Shape out(t.size());
+    std::vector<bool> copied(data.rank_is_dynamic() ? 0 : static_cast<size_t>(data.rank()), false);
     int64_t minus_one = -1;  // position of the -1 to infer
     for (size_t i = 0; i < t.size(); ++i) {
       if (t[i] == -1) {
-        if (!(minus_one < 0)) fail("target shape ", values_string(t), " has more than one -1");
+        if (minus_one >= 0) fail("target shape ", values_string(t), " has more than one -1");
         minus_one = static_cast<int64_t>(i);
         out[i] = kDynamic;
       } else if (t[i] == 0 && special_zero_) {
         // special_zero: a 0 copies the input dim at the same index.
-        if (!(data.rank_is_dynamic() || static_cast<int64_t>(i) < data.rank())) fail("target shape ", values_string(t),
-              " has a 0 (copy the input dim) at index ", i, " but the input has rank ", data.rank());
-        out[i] = data.rank_is_dynamic() ? kDynamic : data[i];
+        if (data.rank_is_dynamic()) {
+          out[i] = kDynamic;
+          continue;
+        }
+        if (static_cast<int64_t>(i) >= data.rank())
+          fail("target shape ", values_string(t), " has a 0 (copy the input dim) at index ", i,
+               " but the input has rank ", data.rank());
+        out[i] = data[i];
+        copied[i] = true;
       } else {
-        if (!(t[i] >= 0)) fail("target shape ", values_string(t), " has the negative dim ", t[i], " at index ", i);
+        if (t[i] < 0) fail("target shape ", values_string(t), " has the negative dim ", t[i], " at index ", i);
         out[i] = t[i];
       }
     }
-    if (!data.is_static()) return {{in[0].type, PartialShape(out)}};
-    int64_t in_size = shape_size(data.dims());
-    int64_t known = 1;
-    bool all_known = true;
-    for (size_t i = 0; i < out.size(); ++i) {
-      if (static_cast<int64_t>(i) == minus_one) continue;
-      if (out[i] < 0) all_known = false;
-      else known *= out[i];
+    if (data.rank_is_dynamic()) return {{in[0].type, PartialShape(out)}};
+    // A copied dim stands on both sides, so it cancels: what remains must match, and the -1
+    // is the quotient. This also works when the copied dims are dynamic.
+    int64_t in_rest = 1, out_rest = 1;
+    for (int64_t i = 0; i < data.rank(); ++i) {
+      if (copied[i]) continue;
+      if (data[i] < 0) return {{in[0].type, PartialShape(out)}};
+      in_rest = checked_mul(in_rest, data[i]);
     }
-    if (!all_known) return {{in[0].type, PartialShape(out)}};
+    for (size_t i = 0; i < out.size(); ++i)
+      if (static_cast<int64_t>(i) != minus_one && !(i < copied.size() && copied[i])) out_rest = checked_mul(out_rest, out[i]);
     if (minus_one >= 0) {
-      // The -1 takes whatever size is left; with an empty input and another 0 dim any value
-      // gives an empty output, and 0 is the one that keeps it empty.
-      if (known == 0) {
-        if (!(in_size == 0)) fail("cannot reshape ", data.to_string(), " to ", values_string(t),
-              ": the other dims multiply to 0");
+      // With another 0 dim the output is empty whatever the -1 is; 0 keeps it so.
+      if (out_rest == 0) {
+        if (in_rest != 0) fail("cannot reshape ", data.to_string(), " to ", values_string(t), ": the other dims multiply to 0");
         out[minus_one] = 0;
       } else {
-        if (!(in_size % known == 0)) fail("cannot reshape ", data.to_string(), " (", in_size, " elements) to ",
-              values_string(t), ": ", in_size, " is not a multiple of ", known);
-        out[minus_one] = in_size / known;
+        if (in_rest % out_rest != 0)
+          fail("cannot reshape ", data.to_string(), " to ", values_string(t), ": ", in_rest, " is not a multiple of ",
+               out_rest);
+        out[minus_one] = in_rest / out_rest;
       }
-    } else {
-      if (!(known == in_size)) fail("cannot reshape ", data.to_string(), " (", in_size, " elements) to ", to_string(out),
-            " (", known, " elements)");
+    } else if (in_rest != out_rest) {
+      fail("cannot reshape ", data.to_string(), " to ", values_string(t), ": element counts differ");
     }
     return {{in[0].type, PartialShape(out)}};
   }

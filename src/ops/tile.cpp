@@ -26,7 +26,7 @@ class Tile : public Op {
     for (int64_t r : reps) if (!(r >= 0)) fail("repeats ", values_string(reps), " has a negative count");
     if (data.rank_is_dynamic()) return {{in[0].type, PartialShape::dynamic_rank()}};
     auto [dims, r] = aligned(data.dims(), reps);
-    for (size_t i = 0; i < dims.size(); ++i) dims[i] = dims[i] < 0 ? kDynamic : dims[i] * r[i];
+    for (size_t i = 0; i < dims.size(); ++i) dims[i] = dims[i] < 0 ? kDynamic : checked_mul(dims[i], r[i]);
     return {{in[0].type, PartialShape(dims)}};
   }
 

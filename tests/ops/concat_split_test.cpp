@@ -133,3 +133,27 @@ TEST(Transpose, SubByteAndErrors) {
 
 }  // namespace
 }  // namespace openarc::ops::testing
+
+namespace openarc::ops::testing {
+namespace {
+
+// The kernels move bytes, so every element width must come out the same.
+TEST(Transpose, EveryElementType) {
+  for (ElementType t : {ElementType::boolean, ElementType::i8, ElementType::u8, ElementType::f16, ElementType::bf16,
+                        ElementType::i32, ElementType::f32, ElementType::i64, ElementType::f64, ElementType::i4,
+                        ElementType::u1}) {
+    std::vector<int64_t> v = t == ElementType::boolean || t == ElementType::u1 ? std::vector<int64_t>{1, 0, 0, 1, 1, 0}
+                                                                               : std::vector<int64_t>{1, 2, 3, 4, 5, 6};
+    Tensor data = typed(t, {2, 3}, v);
+    std::vector<Tensor> out = run_op("Transpose", "opset1", {}, {data, vec({1, 0})});
+    EXPECT_EQ(out[0].type(), t);
+    EXPECT_EQ(ints(out[0]), (std::vector<int64_t>{v[0], v[3], v[1], v[4], v[2], v[5]})) << to_string(t);
+    out = run_op("Concat", "opset1", {{"axis", "0"}}, {data, data});
+    std::vector<int64_t> twice = v;
+    twice.insert(twice.end(), v.begin(), v.end());
+    EXPECT_EQ(ints(out[0]), twice) << to_string(t);
+  }
+}
+
+}  // namespace
+}  // namespace openarc::ops::testing

@@ -35,6 +35,7 @@ TEST(Reshape, BadTargetsAreErrors) {
   EXPECT_THAT(error_of([&] { reshape(data, {4, -1}, false); }), HasSubstr("not a multiple"));
   EXPECT_THAT(error_of([&] { reshape(data, {-2, -3}, false); }), HasSubstr("negative dim -2"));
   EXPECT_THAT(error_of([&] { reshape(data, {1, 1, 0}, true); }), HasSubstr("index 2"));
+  EXPECT_THAT(error_of([&] { reshape(data, {INT64_MAX, 4}, false); }), HasSubstr("overflow"));
   EXPECT_THAT(error_of([&] { run_op("Reshape", "opset1", {{"special_zero", "false"}}, {data, f32({1}, {6})}); }),
               HasSubstr("integer"));
 }
@@ -54,6 +55,16 @@ TEST(Reshape, InfersDynamicDimsAtLoad) {
   out = infer_op("Reshape", "opset1", {{"special_zero", "true"}},
                  {dyn(ElementType::f32, PartialShape::dynamic_rank()), known(target)});
   EXPECT_EQ(out[0].shape, ps({-1, -1, 2, 64}));
+  // Copied dims cancel, so the -1 is known even though they are dynamic: 2048 / 64.
+  Tensor heads = vec({0, 0, -1, 64});
+  out = infer_op("Reshape", "opset1", {{"special_zero", "true"}}, {dyn(ElementType::f32, ps({-1, -1, 2048})), known(heads)});
+  EXPECT_EQ(out[0].shape, ps({-1, -1, 32, 64}));
+  out = infer_op("Reshape", "opset1", {{"special_zero", "true"}}, {dyn(ElementType::f32, ps({-1, 7, 2048})), known(heads)});
+  EXPECT_EQ(out[0].shape, ps({-1, 7, 32, 64}));
+  EXPECT_THAT(error_of([&] {
+                infer_op("Reshape", "opset1", {{"special_zero", "true"}}, {dyn(ElementType::f32, ps({-1, -1, 100})), known(heads)});
+              }),
+              HasSubstr("not a multiple"));
 }
 
 TEST(Reshape, SubByteDataKeepsItsPackedBytes) {
