@@ -13,8 +13,9 @@ void copy_all(const std::vector<Tensor>& in, std::vector<Tensor>& out) {
   if (in[0].byte_size()) std::memcpy(out[0].data(), in[0].data(), in[0].byte_size());
 }
 
-// Squeeze-1: input 1 (optional) lists the axes to remove; each must have size 1. Without it,
-// every dim of size 1 goes.
+// Squeeze-1: input 1 (optional) lists the axes to remove. Without it (or with an empty list)
+// every dim of size 1 goes. Since the 2024.3 spec a listed dim whose size is not 1 is kept as it
+// is (earlier releases raised an error); a listed dynamic dim counts as 1.
 class Squeeze : public Op {
  public:
   std::vector<OutputInfo> infer(const std::vector<InputInfo>& in) const override {
@@ -27,10 +28,13 @@ class Squeeze : public Op {
       check_rank_at_most_1(in[1].shape, "axes (input 1)");
       const Tensor* v = value_of(in, 1);
       if (!v) {
+        // Only when every dim is 1 does the number of axes tell the output rank.
         int64_t k = vector_length(in[1].shape);
-        if (data.rank_is_dynamic() || k <= 0) return {{in[0].type, PartialShape::dynamic_rank()}};
+        bool all_one = !data.rank_is_dynamic();
+        for (size_t i = 0; all_one && i < data.dims().size(); ++i) all_one = data[i] == 1;
+        if (!all_one || k <= 0) return {{in[0].type, PartialShape::dynamic_rank()}};
         check(k <= data.rank(), "axes (input 1) lists ", k, " axes but the input has rank ", data.rank());
-        return {{in[0].type, PartialShape::dynamic(static_cast<size_t>(data.rank() - k))}};
+        return {{in[0].type, PartialShape(Shape(static_cast<size_t>(data.rank() - k), 1))}};
       }
       axes = int_values(*v, "axes (input 1)");
       all_ones = axes.empty();  // an empty axes list behaves like no axes
@@ -46,11 +50,8 @@ class Squeeze : public Op {
     }
     std::vector<int64_t> norm = normalize_axes(axes, data.rank(), "Squeeze axes");
     std::vector<bool> drop(static_cast<size_t>(data.rank()), false);
-    for (int64_t a : norm) {
-      if (!(data[a] == 1 || data[a] == kDynamic)) fail("cannot squeeze axis ", a, " of shape ", data.to_string(),
-            ": its size is ", data[a], ", not 1");
-      drop[a] = true;
-    }
+    // A listed dim goes if it is 1 or dynamic (it may be 1); any other size stays as it is.
+    for (int64_t a : norm) drop[a] = data[a] == 1 || data[a] == kDynamic;
     for (int64_t i = 0; i < data.rank(); ++i)
       if (!drop[i]) out.push_back(data[i]);
     return {{in[0].type, PartialShape(out)}};
