@@ -111,6 +111,7 @@ ConvertSummary convert_folder_impl(const std::string& input, const std::string& 
   fs::create_directories(tmp);
   try {
     std::vector<TensorSpec> specs = expected_tensors(cfg);
+    validate(cfg, ckpt, specs);
     size_t bytes = 0;
     for (const TensorSpec& s : specs) bytes += ckpt.entry(s.name).size;
     Progress progress(specs.size(), bytes, opt.quiet);
