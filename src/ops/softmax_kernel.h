@@ -23,13 +23,19 @@ void softmax_slice(const T* x, T* y, int64_t n, int64_t stride, bool log) {
   }
   if (nan) m = std::numeric_limits<T>::quiet_NaN();  // NaN in, NaN out for the whole slice
   double sum = 0;
-  for (int64_t c = 0; c < n; ++c) sum += std::exp(static_cast<double>(x[c * stride] - m));
   if (log) {
+    for (int64_t c = 0; c < n; ++c) sum += std::exp(static_cast<double>(x[c * stride] - m));
     double ls = std::log(sum);
     for (int64_t c = 0; c < n; ++c) y[c * stride] = static_cast<T>(static_cast<double>(x[c * stride] - m) - ls);
-  } else {
-    for (int64_t c = 0; c < n; ++c) y[c * stride] = static_cast<T>(std::exp(static_cast<double>(x[c * stride] - m)) / sum);
+    return;
   }
+  for (int64_t c = 0; c < n; ++c) {  // y holds exp(x - m) until the division (x[c] is read first)
+    T e = static_cast<T>(std::exp(x[c * stride] - m));
+    y[c * stride] = e;
+    sum += e;
+  }
+  T inv = static_cast<T>(1.0 / sum);
+  for (int64_t c = 0; c < n; ++c) y[c * stride] *= inv;
 }
 
 template <typename T>
