@@ -55,6 +55,9 @@ Value from_pairs(const CallArgs& call, bool ns) {
     }
   }
   for (const auto& [k, v] : call.kw) d.set(Value::string(k), v);
+  if (ns)
+    for (const auto& [k, v] : *d.dict)
+      if (contains_namespace(v)) raise("TemplateRuntimeError", "a namespace cannot hold another namespace (it could hold itself)");
   return d;
 }
 

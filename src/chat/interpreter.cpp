@@ -110,6 +110,8 @@ void Interpreter::assign(const Target& target, const Value& v) {
     Value ns = lookup(target.names[0]);
     if (ns.kind != Value::Kind::Namespace)
       raise("TemplateRuntimeError", "cannot assign attribute on non-namespace object");
+    if (contains_namespace(v))
+      raise("TemplateRuntimeError", "a namespace cannot hold another namespace (it could hold itself)");
     ns.set(Value::string(target.attr), v);
     return;
   }

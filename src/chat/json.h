@@ -8,6 +8,7 @@
 
 namespace openarc::chat {
 
+// Throws Error when the JSON nests deeper than kMaxValueDepth.
 Value from_json(const nlohmann::ordered_json& j);
 
 }  // namespace openarc::chat

@@ -1,5 +1,6 @@
 #include "chat/value.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -49,8 +50,17 @@ Value Value::string(std::string s) {
   return v;
 }
 
+static uint32_t depth_of(uint32_t deepest_child) {
+  uint32_t d = deepest_child + 1;
+  if (d > kMaxValueDepth) raise("RecursionError", "values nested deeper than ", kMaxValueDepth, " levels");
+  return d;
+}
+
 Value Value::make_list(List items) {
   Value v;
+  uint32_t deepest = 0;
+  for (const Value& item : items) deepest = std::max(deepest, item.depth);
+  v.depth = depth_of(deepest);
   v.kind = Kind::List;
   v.list = std::make_shared<List>(std::move(items));
   return v;
@@ -75,6 +85,9 @@ Value Value::make_range(int64_t start, int64_t stop, int64_t step) {
 
 Value Value::make_dict(Dict items) {
   Value v;
+  uint32_t deepest = 0;
+  for (const auto& [k, item] : items) deepest = std::max({deepest, k.depth, item.depth});
+  v.depth = depth_of(deepest);
   v.kind = Kind::Dict;
   v.dict = std::make_shared<Dict>(std::move(items));
   return v;
@@ -132,12 +145,29 @@ const Value* Value::find(const std::string& key) const {
 }
 
 void Value::set(const Value& key, Value v) {
+  depth = std::max(depth, depth_of(std::max(key.depth, v.depth)));
   for (auto& [k, old] : *dict)
     if (equals(k, key)) {
       old = std::move(v);
       return;
     }
   dict->emplace_back(key, std::move(v));
+}
+
+bool contains_namespace(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Namespace: return true;
+    case Value::Kind::List:
+    case Value::Kind::Tuple:
+      for (const Value& item : *v.list)
+        if (item.depth > 0 && contains_namespace(item)) return true;
+      return false;
+    case Value::Kind::Dict:
+      for (const auto& [k, item] : *v.dict)
+        if (item.depth > 0 && contains_namespace(item)) return true;
+      return false;
+    default: return false;
+  }
 }
 
 const char* type_name(const Value& v) {

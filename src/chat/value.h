@@ -32,11 +32,16 @@ struct UndefinedInfo {
   const char* kind = "UndefinedError";    // or "SecurityError" for a blocked attribute
 };
 
+// Containers nest at most this deep, so printing, comparing, dumping and freeing a value never
+// recurses without bound (Python would raise RecursionError near here too).
+constexpr uint32_t kMaxValueDepth = 1000;
+
 struct Value {
   enum class Kind { Undefined, None, Bool, Int, Float, String, List, Tuple, Dict, Namespace, Function };
 
   Kind kind = Kind::Undefined;
   bool b = false;
+  uint32_t depth = 0;  // containers: 1 + the deepest element (recorded when built or assigned)
   int64_t i = 0;
   double f = 0;
   std::shared_ptr<const std::string> s;
@@ -80,6 +85,10 @@ struct Value {
   const Value* find(const std::string& key) const;
   void set(const Value& key, Value v);  // dict or namespace; replaces or appends
 };
+
+// True if `v` is or holds a namespace (namespaces may not be stored in namespaces: that is how
+// a template could build a cycle).
+bool contains_namespace(const Value& v);
 
 // Python's type(x).__name__ ("NoneType", "str", "dict" ...), used in error messages.
 const char* type_name(const Value& v);

@@ -105,3 +105,20 @@ TEST(Statements, RunawayTemplatesStopWithClearErrors) {
 
 }  // namespace
 }  // namespace openarc::chat
+
+namespace openarc::chat {
+namespace {
+
+TEST(Statements, ValuesCannotNestWithoutBoundOrHoldThemselves) {
+  EXPECT_EQ(testing::error_of("{% set x = [] %}{% for i in range(2000) %}{% set x = [x] %}{% endfor %}"), "no error");
+  EXPECT_EQ(testing::error_of("{% set ns = namespace(x=[]) %}{% for i in range(2000) %}{% set ns.x = [ns.x] %}{% endfor %}"),
+            "RecursionError: values nested deeper than 1000 levels");
+  EXPECT_EQ(testing::error_of("{% set ns = namespace() %}{% set ns.me = [ns] %}"),
+            "TemplateRuntimeError: a namespace cannot hold another namespace (it could hold itself)");
+  nlohmann::ordered_json deep = nlohmann::ordered_json::array();
+  for (int k = 0; k < 1500; ++k) deep = nlohmann::ordered_json::array({deep});
+  EXPECT_THROW(Template::parse("{{ x }}").render(nlohmann::ordered_json{{"x", deep}}), Error);
+}
+
+}  // namespace
+}  // namespace openarc::chat
