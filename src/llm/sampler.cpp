@@ -31,6 +31,24 @@ uint64_t splitmix64(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+// The m best of c, best first: one pass keeping a heap of m whose front is the worst kept, so
+// most of a 150k row costs one comparison.
+template <class C, class Better>
+void select_best(const std::vector<C>& c, size_t m, Better better, std::vector<C>& out) {
+  out.clear();
+  for (const auto& e : c) {
+    if (out.size() < m) {
+      out.push_back(e);
+      std::push_heap(out.begin(), out.end(), better);
+    } else if (better(e, out.front())) {
+      std::pop_heap(out.begin(), out.end(), better);
+      out.back() = e;
+      std::push_heap(out.begin(), out.end(), better);
+    }
+  }
+  std::sort_heap(out.begin(), out.end(), better);
+}
+
 }  // namespace
 
 Sampler::Sampler(const GenerationConfig& config, int64_t vocab_size, uint64_t seed)
@@ -102,7 +120,7 @@ void Sampler::filter() {
   auto& c = candidates_;
   c.clear();
   for (int64_t i = 0; i < vocab_size_; ++i)
-    if (logits_[i] != kNegInf) c.push_back({logits_[i], static_cast<int32_t>(i), 0.0});
+    if (logits_[i] != kNegInf) c.push_back({logits_[i], static_cast<int32_t>(i), 0.0f});
   check(!c.empty(), "sampler: every token is excluded (all logits are -inf or NaN)");
   const auto cmp = [](const Candidate& a, const Candidate& b) { return before(a.logit, a.id, b.logit, b.id); };
 
@@ -110,19 +128,25 @@ void Sampler::filter() {
   size_t sorted = 0;  // c[0, sorted) is in final order
   if (config_.top_k > 0 && static_cast<size_t>(config_.top_k) < c.size()) {
     const auto k = static_cast<size_t>(config_.top_k);
-    std::nth_element(c.begin(), c.begin() + (k - 1), c.end(), cmp);
-    c.resize(k);
-    std::sort(c.begin(), c.end(), cmp);
+    if (k * 16 <= c.size()) {
+      select_best(c, k, cmp, scratch_);
+      c.swap(scratch_);
+    } else {
+      std::nth_element(c.begin(), c.begin() + (k - 1), c.end(), cmp);
+      c.resize(k);
+      std::sort(c.begin(), c.end(), cmp);
+    }
     sorted = k;
   }
 
   // The softmax, once: weights relative to the best logit, scaled by temperature.
   float best = c[0].logit;
   for (const auto& e : c) best = std::max(best, e.logit);
-  const double inv_t = 1.0 / config_.temperature;
+  // expf is several times cheaper than exp over a 150k row; the sums stay in double.
+  const auto inv_t = static_cast<float>(1.0 / config_.temperature);
   double total = 0;
   for (auto& e : c) {
-    e.weight = std::exp((static_cast<double>(e.logit) - best) * inv_t);
+    e.weight = std::exp((e.logit - best) * inv_t);
     total += e.weight;
   }
 
@@ -132,21 +156,36 @@ void Sampler::filter() {
     const double target = config_.top_p * total;
     double cum = 0;
     size_t keep = 0;
-    while (keep < c.size()) {
+    if (sorted == 0 && c.size() > 1024) {
+      // Usually a few dozen tokens hold the mass: try the best 64 first.
+      select_best(c, 64, cmp, scratch_);
+      while (keep < scratch_.size() && (keep == 0 || cum < target)) cum += scratch_[keep++].weight;
+      if (cum >= target) {
+        scratch_.resize(keep);
+        c.swap(scratch_);
+        sorted = keep;
+      } else {
+        cum = 0, keep = 0;
+      }
+    }
+    while (keep < c.size() && !(keep > 0 && cum >= target)) {
       if (keep == sorted) {
-        const size_t end = std::min(c.size(), sorted + std::max<size_t>(64, sorted));
-        std::partial_sort(c.begin() + sorted, c.begin() + end, c.end(), cmp);
+        // Select the next chunk (doubling) with nth_element, sort only it; once the chunk
+        // would be half of what is left, sort the rest outright.
+        size_t end = std::min(c.size(), sorted + std::max<size_t>(64, sorted));
+        if (2 * (end - sorted) >= c.size() - sorted) end = c.size();
+        if (end < c.size()) std::nth_element(c.begin() + sorted, c.begin() + (end - 1), c.end(), cmp);
+        std::sort(c.begin() + sorted, c.begin() + end, cmp);
         sorted = end;
       }
       cum += c[keep++].weight;
-      if (cum >= target) break;
     }
     c.resize(keep);
   }
 
   // min_p: the best token has weight 1, so p >= min_p * p_max is weight >= min_p.
   if (config_.min_p > 0.0) {
-    const double floor = config_.min_p;
+    const auto floor = static_cast<float>(config_.min_p);
     std::erase_if(c, [floor](const Candidate& e) { return e.weight < floor; });
   }
 }
@@ -161,7 +200,7 @@ void Sampler::fill_logprobs(std::span<const float> logits, SampledToken& out) co
   for (float v : logits) best = std::max(best, clean(v));
   double sum = 0;
   for (float v : logits)
-    if (clean(v) != kNegInf) sum += std::exp(static_cast<double>(clean(v)) - best);
+    if (clean(v) != kNegInf) sum += std::exp(clean(v) - best);
   const double lse = best + std::log(sum);
   const auto logprob = [&](int64_t id) {
     const float v = clean(logits[id]);

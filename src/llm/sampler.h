@@ -78,7 +78,7 @@ class Sampler {
   struct Candidate {
     float logit;
     int32_t id;
-    double weight;  // exp((logit - max) / temperature)
+    float weight;  // exp((logit - max) / temperature)
   };
 
   void prepare(std::span<const float> logits, std::span<const int64_t> suppressed);
@@ -97,6 +97,7 @@ class Sampler {
   std::vector<int32_t> seen_ids_;       // distinct ids of prompt + output
   std::vector<float> logits_;           // (vocab) working copy of the row
   std::vector<Candidate> candidates_;
+  std::vector<Candidate> scratch_;
 };
 
 }  // namespace openarc::llm

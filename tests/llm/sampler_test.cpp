@@ -255,32 +255,63 @@ TEST(Sampler, TemperatureReshapes) {
   EXPECT_EQ(ids(s3.distribution(logits_of(kProbs))), (std::set<int64_t>{0, 1}));
 }
 
-// A large vocabulary where the nucleus needs many tokens: the chunked partial sort must find
-// the same set as a full sort.
+// Reference for the filters over a large row: a full stable sort, then the definitions.
+std::vector<int64_t> best_first(const std::vector<float>& row) {
+  std::vector<int64_t> order(row.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return row[a] > row[b]; });
+  return order;
+}
+
+// Large vocabularies, a flat row (the nucleus needs far more than 64 tokens: the chunked
+// selection) and a peaked one (a few tokens hold the mass: the quick path): the kept set must
+// be what a full sort gives.
 TEST(Sampler, TopPOverLargeVocabularyMatchesFullSort) {
   const int64_t vocab = 20000;
-  for (double top_p : {0.3, 0.9, 0.999}) {
-    const auto row = test_row(vocab, 3);
-    GenerationConfig c = sampling(1.5);
-    c.top_p = top_p;
-    Sampler s(c, vocab, 0);
-    const auto got = ids(s.distribution(row));
+  auto peaked = test_row(vocab, 4);
+  for (int64_t i = 0; i < 12; ++i) peaked[i * 997] = 40.0f + 0.5f * static_cast<float>(i % 4);
+  for (const auto& [row, flat] : {std::pair{test_row(vocab, 3), true}, std::pair{peaked, false}}) {
+    for (double top_p : {0.3, 0.9, 0.999}) {
+      GenerationConfig c = sampling(1.5);
+      c.top_p = top_p;
+      Sampler s(c, vocab, 0);
+      const auto got = ids(s.distribution(row));
 
-    std::vector<int64_t> order(vocab);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return row[a] > row[b]; });
-    std::vector<double> w(vocab);
-    double total = 0;
-    for (int64_t i = 0; i < vocab; ++i) total += w[i] = std::exp((static_cast<double>(row[i]) - row[order[0]]) * (1.0 / 1.5));
-    std::set<int64_t> expected;
-    double cum = 0;
-    for (int64_t id : order) {
-      expected.insert(id);
-      cum += w[id];
-      if (cum >= top_p * total) break;
+      const auto order = best_first(row);
+      // Weights in float, as the sampler computes them, so a token at the very boundary of the
+      // nucleus is decided the same way; the sums in double.
+      std::vector<float> w(vocab);
+      double total = 0;
+      for (int64_t i = 0; i < vocab; ++i)
+        total += w[i] = std::exp((row[i] - row[order[0]]) * static_cast<float>(1.0 / 1.5));
+      std::set<int64_t> expected;
+      double cum = 0;
+      for (int64_t id : order) {
+        expected.insert(id);
+        cum += w[id];
+        if (cum >= top_p * total) break;
+      }
+      if (flat) {
+        EXPECT_GT(expected.size(), 64u);
+      } else if (top_p < 0.99) {
+        EXPECT_LE(expected.size(), 12u);
+      }
+      EXPECT_EQ(got, expected) << "top_p " << top_p << (flat ? " flat" : " peaked");
     }
-    EXPECT_GT(expected.size(), 64u);
-    EXPECT_EQ(got, expected) << "top_p " << top_p;
+  }
+}
+
+TEST(Sampler, TopKOverLargeVocabularyMatchesFullSort) {
+  const int64_t vocab = 20000;
+  const auto row = test_row(vocab, 5);  // many ties: the lowest ids must win them
+  const auto order = best_first(row);
+  for (int64_t k : {1, 5, 40, 1249, 1250, 5000, 19999}) {
+    GenerationConfig c = sampling();
+    c.top_k = k;
+    Sampler s(c, vocab, 0);
+    const auto d = s.distribution(row);
+    ASSERT_EQ(static_cast<int64_t>(d.size()), k);
+    for (int64_t i = 0; i < k; ++i) ASSERT_EQ(d[i].token, order[i]) << "k " << k << " rank " << i;
   }
 }
 
