@@ -56,6 +56,10 @@ TEST(Gather, BatchDims) {
   std::vector<Tensor> out = gather("opset8", data, idx, 1, 1);
   EXPECT_EQ(out[0].shape(), Shape({2, 2}));
   EXPECT_THAT(reals(out[0]), ElementsAre(1, 3, 5, 5));
+  // The spec's Example 2 (Gather-7/8): batch_dims 1, axis 1.
+  out = gather("opset7", f32({2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}), i64({2, 3}, {0, 0, 4, 4, 0, 0}), 1, 1);
+  EXPECT_EQ(out[0].shape(), Shape({2, 3}));
+  EXPECT_THAT(reals(out[0]), ElementsAre(1, 1, 5, 10, 6, 6));
   // batch_dims -1 counts from the indices rank: 2 - 1 = 1, the same op.
   EXPECT_THAT(reals(gather("opset7", data, idx, 1, -1)[0]), ElementsAre(1, 3, 5, 5));
   // A rank-3 case with a dim after the axis: data [2,2,2], out[b,i,:] = data[b, idx[b,i], :].
