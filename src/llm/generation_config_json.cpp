@@ -150,6 +150,12 @@ GenerationConfig read_generation_config(const std::filesystem::path& model_dir) 
         JsonReader{"eos_token_ids", cat(cfg_path.string(), ": eos_token_id")}.read(*it, config.eos_token_ids);
     }
   }
+  // A bad default would fail every request; say so once, naming the file.
+  try {
+    config.validate();
+  } catch (const SettingError& e) {
+    throw SettingError(e.setting(), cat(gen_path.string(), ": ", e.what()));
+  }
   return config;
 }
 

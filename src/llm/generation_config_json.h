@@ -18,6 +18,7 @@ void apply_model_generation_config(GenerationConfig& config, const nlohmann::jso
 
 // The model folder's defaults: generation_config.json if present, with eos ids from config.json
 // when generation_config.json names none. A folder without either gives the built-in defaults.
+// The result is validated; errors name the file.
 GenerationConfig read_generation_config(const std::filesystem::path& model_dir);
 
 // Applies the settings a request body names, by name or alias (the first one present wins, in the

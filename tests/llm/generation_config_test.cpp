@@ -215,6 +215,14 @@ TEST(GenerationConfigJson, ReadsModelFolder) {
   const auto c = read_generation_config(dir);
   EXPECT_EQ(c.eos_token_ids, (std::vector<int64_t>{1, 2}));
   EXPECT_EQ(c.top_k, 3);
+  std::ofstream(dir / "generation_config.json") << R"({"top_p": 0})";
+  try {
+    read_generation_config(dir);
+    FAIL();
+  } catch (const SettingError& e) {
+    EXPECT_EQ(e.setting(), "top_p");
+    EXPECT_EQ(std::string(e.what()), (dir / "generation_config.json").string() + ": top_p must be in (0, 1], got 0");
+  }
   std::ofstream(dir / "generation_config.json") << R"({"eos_token_id": [1, 2)";
   try {
     read_generation_config(dir);
