@@ -146,7 +146,8 @@ void Sampler::filter() {
   const auto inv_t = static_cast<float>(1.0 / config_.temperature);
   double total = 0;
   for (auto& e : c) {
-    e.weight = std::exp((e.logit - best) * inv_t);
+    // The best get exactly 1, also when a tiny temperature makes inv_t infinite (0 * inf).
+    e.weight = e.logit == best ? 1.0f : std::exp((e.logit - best) * inv_t);
     total += e.weight;
   }
 
@@ -183,11 +184,10 @@ void Sampler::filter() {
     c.resize(keep);
   }
 
-  // min_p: the best token has weight 1, so p >= min_p * p_max is weight >= min_p.
-  if (config_.min_p > 0.0) {
-    const auto floor = static_cast<float>(config_.min_p);
-    std::erase_if(c, [floor](const Candidate& e) { return e.weight < floor; });
-  }
+  // min_p: the best token has weight 1, so p >= min_p * p_max is weight >= min_p. Tokens whose
+  // weight underflowed to 0 go too: they can never be drawn.
+  const auto floor = static_cast<float>(config_.min_p);
+  std::erase_if(c, [floor](const Candidate& e) { return e.weight < floor || e.weight == 0.0f; });
 }
 
 double Sampler::next_uniform() {

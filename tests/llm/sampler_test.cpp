@@ -315,6 +315,21 @@ TEST(Sampler, TopKOverLargeVocabularyMatchesFullSort) {
   }
 }
 
+TEST(Sampler, TinyTemperatureIsArgmaxAmongTies) {
+  // 1 / 1e-30 overflows a float: the weights must still be 1 for the best and 0 for the rest.
+  Sampler s(sampling(1e-30), 4, 3);
+  const std::vector<float> row{1.0f, 3.0f, 2.0f, 3.0f};
+  const auto d = s.distribution(row);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].token, 1);
+  EXPECT_EQ(d[1].token, 3);
+  EXPECT_EQ(d[0].prob, 0.5);
+  for (int i = 0; i < 50; ++i) {
+    const int64_t t = s.sample(row).token;
+    EXPECT_TRUE(t == 1 || t == 3) << t;
+  }
+}
+
 TEST(Sampler, UniformTopPKeepsLowestIdsOnTies) {
   GenerationConfig c = sampling();
   c.top_p = 0.5;
