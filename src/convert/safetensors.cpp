@@ -204,7 +204,11 @@ size_t Checkpoint::total_bytes() const {
 }
 
 Tensor to_f32(const Tensor& t, const std::string& what) {
-  if (t.type() == ElementType::f32) return t;
+  if (t.type() == ElementType::f32) {
+    // A view is used in place only when aligned (a tensor after an odd-sized F16 one is not).
+    if (reinterpret_cast<uintptr_t>(t.data()) % alignof(float) == 0) return t;
+    return t.clone();
+  }
   check(t.type() == ElementType::f16 || t.type() == ElementType::bf16, what, ": dtype ", to_string(t.type()),
         " is not a floating-point weight type (F32, F16, BF16)");
   Tensor out(ElementType::f32, t.shape());

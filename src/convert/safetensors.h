@@ -33,7 +33,8 @@ class SafetensorsFile {
   const std::map<std::string, SafetensorsEntry>& entries() const { return entries_; }
   const std::map<std::string, std::string>& metadata() const { return metadata_; }
   const SafetensorsEntry* find(const std::string& name) const;
-  // The raw tensor as stored (a view into the mapping); throws for an unknown name or dtype.
+  // The raw tensor as stored (a view into the mapping, possibly unaligned: read it through
+  // to_f32 or memcpy); throws for an unknown name or dtype.
   Tensor view(const std::string& name) const;
 
  private:
@@ -59,7 +60,8 @@ class Checkpoint {
   std::map<std::string, size_t> where_;  // tensor -> index into files_
 };
 
-// Widens F32/F16/BF16 data to an owned (or, for F32, viewed) f32 tensor; other types throw.
+// Widens F32/F16/BF16 data to an owned f32 tensor (an aligned F32 view is returned as is);
+// other types throw.
 Tensor to_f32(const Tensor& t, const std::string& what);
 
 // Writes one safetensors file (synthetic checkpoints, tests). Tensors must be f32, f16 or bf16.

@@ -51,8 +51,8 @@ TEST(Safetensors, ReadsTypesShapesAndValues) {
   auto f = SafetensorsFile::open(dir.file("m.safetensors"));
   EXPECT_EQ(f->metadata().at("format"), "pt");
   ASSERT_EQ(f->entries().size(), 3u);
-  Tensor a = f->view("a");
-  EXPECT_EQ(a.type(), ElementType::f32);
+  EXPECT_EQ(f->view("a").type(), ElementType::f32);
+  Tensor a = to_f32(f->view("a"), "a");  // the data may be unaligned: the header is not padded
   EXPECT_EQ(a.shape(), (Shape{2, 3}));
   EXPECT_EQ(a.get_f64(5), 6.0);
   Tensor h = to_f32(f->view("h"), "h");
@@ -112,7 +112,7 @@ TEST(Safetensors, WriterRoundTrips) {
   Tensor a = Tensor::from<float>({2, 2}, {1.5f, -2, 3, 4});
   write_safetensors(dir.file("w.safetensors"), {{"x.weight", a}}, {{"format", "pt"}});
   auto f = SafetensorsFile::open(dir.file("w.safetensors"));
-  EXPECT_EQ(f->view("x.weight").to_f32_vector(), a.to_f32_vector());
+  EXPECT_EQ(to_f32(f->view("x.weight"), "x").to_f32_vector(), a.to_f32_vector());
   EXPECT_EQ(f->metadata().at("format"), "pt");
 }
 
