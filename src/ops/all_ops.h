@@ -31,6 +31,7 @@ void register_scatter_nd_update_ops(OpRegistry& r);  // ScatterNDUpdate (scatter
 void register_scatter_elements_update_ops(OpRegistry& r);  // ScatterElementsUpdate (scatter_elements_update.cpp)
 void register_range_ops(OpRegistry& r);        // Range (range.cpp)
 void register_pad_ops(OpRegistry& r);          // Pad (pad.cpp)
+void register_non_zero_ops(OpRegistry& r);     // NonZero (non_zero.cpp)
 void register_sdpa_ops(OpRegistry& r);         // ScaledDotProductAttention (scaled_dot_product_attention.cpp)
 void register_softmax_ops(OpRegistry& r);      // SoftMax LogSoftmax (softmax.cpp)
 void register_reduce_ops(OpRegistry& r);       // ReduceMean/Sum/Prod/Max/Min/L1/L2/LogicalAnd/Or (reduce.cpp)
@@ -65,6 +66,7 @@ inline void register_all_ops(OpRegistry& r) {
   register_scatter_elements_update_ops(r);
   register_range_ops(r);
   register_pad_ops(r);
+  register_non_zero_ops(r);
   register_sdpa_ops(r);
   register_softmax_ops(r);
   register_reduce_ops(r);

@@ -98,3 +98,23 @@ TEST(Pad, ErrorsAndInference) {
 
 }  // namespace
 }  // namespace openarc::ops::testing
+
+namespace openarc::ops::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+TEST(NonZero, CoordinatesOfNonZeroElementsInRowMajorOrder) {
+  // [[0, 2], [3, 0], [0, 5]]: non-zeros at (0,1), (1,0), (2,1)
+  std::vector<Tensor> out = run_op("NonZero", "opset3", {}, {f32({3, 2}, {0, 2, 3, 0, 0, 5})});
+  EXPECT_EQ(out[0].type(), ElementType::i64);
+  EXPECT_EQ(out[0].shape(), Shape({2, 3}));
+  EXPECT_THAT(ints(out[0]), ElementsAre(0, 1, 2, 1, 0, 1));
+  out = run_op("NonZero", "opset3", {{"output_type", "i32"}}, {typed(ElementType::boolean, {4}, {0, 0, 0, 0})});
+  EXPECT_EQ(out[0].type(), ElementType::i32);
+  EXPECT_EQ(out[0].shape(), Shape({1, 0}));
+  EXPECT_EQ(infer_op("NonZero", "opset3", {}, {dyn(ElementType::f32, ps({4, 5}))})[0].shape, ps({2, -1}));
+}
+
+}  // namespace
+}  // namespace openarc::ops::testing
