@@ -76,9 +76,32 @@ void write_synthetic_checkpoint(const std::string& config_path, const std::strin
       fs::remove_all(out);
     }
     fs::create_directories(out);
-    std::vector<std::pair<std::string, Tensor>> tensors;
-    for (const TensorSpec& s : expected_tensors(cfg)) tensors.emplace_back(s.name, random_tensor(s, cfg, seed, type));
-    write_safetensors((fs::path(out) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+    // One safetensors file, written tensor by tensor so a model of realistic size (e.g.
+    // TinyLlama-1.1B's shape) needs the memory of its largest tensor only.
+    std::vector<TensorSpec> specs = expected_tensors(cfg);
+    nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
+    size_t offset = 0;
+    const char* dt = type == ElementType::f32 ? "F32" : type == ElementType::f16 ? "F16" : "BF16";
+    for (const TensorSpec& s : specs) {
+      size_t bytes = byte_size(type, static_cast<size_t>(shape_size(s.shape)));
+      header[s.name] = {{"dtype", dt}, {"shape", s.shape}, {"data_offsets", {offset, offset + bytes}}};
+      offset += bytes;
+    }
+    std::string h = header.dump();
+    h.append((8 - h.size() % 8) % 8, ' ');
+    const std::string path = (fs::path(out) / "model.safetensors").string();
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    check(static_cast<bool>(file), "cannot create ", path);
+    char len[8];
+    for (int i = 0; i < 8; ++i) len[i] = static_cast<char>((static_cast<uint64_t>(h.size()) >> (8 * i)) & 0xff);
+    file.write(len, 8);
+    file.write(h.data(), static_cast<std::streamsize>(h.size()));
+    for (const TensorSpec& s : specs) {
+      Tensor t = random_tensor(s, cfg, seed, type);
+      file.write(static_cast<const char*>(t.data()), static_cast<std::streamsize>(t.byte_size()));
+    }
+    check(static_cast<bool>(file), "error writing ", path);
+    file.close();
     fs::copy_file(config_path, fs::path(out) / "config.json", fs::copy_options::overwrite_existing);
     nlohmann::json gen = nlohmann::json::object();
     if (cfg.bos_token_id >= 0) gen["bos_token_id"] = cfg.bos_token_id;
