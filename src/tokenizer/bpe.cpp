@@ -87,10 +87,12 @@ Bpe::Bpe(Vocab vocab, const std::vector<std::pair<std::string, std::string>>& me
     auto it = vocab_.find(std::string_view(name));
     byte_ids_[b] = it == vocab_.end() ? -1 : it->second;
   }
-  for (int c = 0; c < 128; ++c) {
-    char s[1] = {static_cast<char>(c)};
-    auto it = vocab_.find(std::string_view(s, 1));
-    ascii_ids_[c] = it == vocab_.end() ? -1 : it->second;
+  char_ids_.assign(0x10000, -1);
+  for (const auto& [token, id] : vocab_) {
+    if (token.empty() || token.size() > 3 || !is_valid_utf8(token)) continue;
+    size_t i = 0;
+    char32_t c = next_code_point(token, i);
+    if (i == token.size() && c < 0x10000) char_ids_[c] = id;
   }
 }
 
@@ -120,8 +122,9 @@ void Bpe::initial_symbols(std::string_view w, std::vector<Symbol>& symbols) cons
     uint32_t byte_len = static_cast<uint32_t>(i - begin);
     std::string_view ch = w.substr(begin, byte_len);
     TokenId id = -1;
-    if (plain && lead < 0x80) {
-      id = ascii_ids_[lead];
+    if (plain && byte_len < 4) {
+      size_t k = begin;
+      id = char_ids_[next_code_point(w, k)];
       s.assign(ch);
     } else {
       s.clear();
@@ -212,12 +215,28 @@ void Bpe::tokenize(std::string_view piece, std::vector<TokenId>& out) const {
       return;
     }
   }
+  CacheShard* shard = nullptr;
+  if (piece.size() <= kCacheMaxPiece) {
+    shard = &cache_[std::hash<std::string_view>{}(piece) % kCacheShards];
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    auto it = shard->map.find(piece);
+    if (it != shard->map.end()) {
+      out.insert(out.end(), it->second.begin(), it->second.end());
+      return;
+    }
+  }
   thread_local std::vector<Symbol> symbols;
   symbols.clear();
   initial_symbols(piece, symbols);
   if (symbols.size() > 1) merge(symbols);
+  size_t first = out.size();
   for (const Symbol& s : symbols)
     if (s.len != 0) out.push_back(s.id);
+  if (shard) {
+    std::lock_guard<std::mutex> lock(shard->mutex);
+    if (shard->map.size() < kCacheShardCapacity)
+      shard->map.emplace(std::string(piece), std::vector<TokenId>(out.begin() + first, out.end()));
+  }
 }
 
 }  // namespace openarc::tokenizer

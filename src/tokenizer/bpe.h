@@ -5,6 +5,7 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -56,7 +57,17 @@ class Bpe final : public Model {
   BpeOptions options_;
   std::optional<TokenId> unk_id_;
   std::array<TokenId, 256> byte_ids_{};  // <0xNN> tokens for byte fallback, -1 when absent
-  std::array<TokenId, 128> ascii_ids_{};  // single ASCII character tokens, -1 when absent
+  std::vector<TokenId> char_ids_;  // (U+0000..U+FFFF) single-character tokens, -1 when absent
+
+  // Results for short pieces, which repeat a lot (words); sharded to keep threads apart.
+  struct CacheShard {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::vector<TokenId>, StringHash, std::equal_to<>> map;
+  };
+  static constexpr size_t kCacheShards = 16;
+  static constexpr size_t kCacheShardCapacity = 4096;
+  static constexpr size_t kCacheMaxPiece = 64;  // bytes
+  mutable std::array<CacheShard, kCacheShards> cache_;
 };
 
 }  // namespace openarc::tokenizer

@@ -309,6 +309,7 @@ std::unique_ptr<Decoder> make_decoder(const JsonAt& j) {
   if (type == "WordPiece") return std::make_unique<WordPieceDecoder>(j.str_or("prefix", "##"), j.bool_or("cleanup", true));
   if (type == "BPEDecoder") return std::make_unique<BpeSuffixDecoder>(j.str_or("suffix", "</w>"));
   if (type == "Sequence") {
+    j.check_depth();
     JsonAt list = j["decoders"];
     std::vector<std::unique_ptr<Decoder>> parts;
     for (size_t i = 0; i < list.size(); ++i) {

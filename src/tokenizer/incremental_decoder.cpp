@@ -28,11 +28,13 @@ size_t safe_clean_cut(const std::string& text) {
 
 }  // namespace
 
-IncrementalDecoder::IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up)
+IncrementalDecoder::IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up,
+                                       bool continues_text)
     : tokenizer_(&tokenizer),
       skip_special_(skip_special_tokens),
       clean_up_(clean_up.value_or(tokenizer.config().clean_up_tokenization_spaces)),
-      windowed_(tokenizer.streamable_decoder()) {}
+      windowed_(tokenizer.streamable_decoder()),
+      window_at_start_(!continues_text) {}
 
 std::string IncrementalDecoder::release(std::string raw, bool final) {
   if (!clean_up_) return raw;

@@ -20,7 +20,10 @@ namespace openarc::tokenizer {
 
 class IncrementalDecoder {
  public:
-  IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up = std::nullopt);
+  // continues_text: the ids follow a text decoded before (a prompt), so decoders that strip the
+  // start of a text (SentencePiece's leading space) leave the first piece as is.
+  IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up = std::nullopt,
+                     bool continues_text = false);
 
   std::string step(TokenId id);  // the text that became final (possibly empty)
   std::string flush();           // everything still held back; call once at the end

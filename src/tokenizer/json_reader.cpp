@@ -20,6 +20,12 @@ const char* json_type_name(const nlohmann::json& v) {
 
 void JsonAt::fail(std::string_view what) const { openarc::fail(where(), ": ", what); }
 
+void JsonAt::check_depth(size_t max) const {
+  size_t depth = 0;
+  for (char c : path_) depth += c == '.' || c == '[';
+  if (depth > max) fail(cat("nested more than ", max, " levels deep"));
+}
+
 bool JsonAt::has(std::string_view key) const {
   if (!value_->is_object()) return false;
   auto it = value_->find(key);

@@ -19,6 +19,9 @@ class JsonAt {
   const std::string& path() const { return path_; }
   std::string where() const { return file_ + ": " + (path_.empty() ? "(top level)" : path_); }
   [[noreturn]] void fail(std::string_view what) const;
+  // Throws unless the path is at most `max` levels deep: a bound on the recursion of nested
+  // Sequence components, so a hostile file cannot exhaust the stack.
+  void check_depth(size_t max = 64) const;
 
   bool has(std::string_view key) const;           // present and not null
   JsonAt operator[](std::string_view key) const;  // throws when missing

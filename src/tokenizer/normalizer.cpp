@@ -207,6 +207,7 @@ std::unique_ptr<Normalizer> make_normalizer(const JsonAt& j) {
                                             strip, lower);
   }
   if (type == "Sequence") {
+    j.check_depth();
     JsonAt list = j["normalizers"];
     std::vector<std::unique_ptr<Normalizer>> parts;
     for (size_t i = 0; i < list.size(); ++i) {

@@ -139,6 +139,7 @@ std::unique_ptr<PostProcessor> make_post_processor(const JsonAt& j) {
   if (type == "BertProcessing" || type == "RobertaProcessing")
     return std::make_unique<ClsSepProcessor>(token_id_of(j["cls"]), token_id_of(j["sep"]), type == "RobertaProcessing");
   if (type == "Sequence") {
+    j.check_depth();
     JsonAt list = j["processors"];
     std::vector<std::unique_ptr<PostProcessor>> parts;
     for (size_t i = 0; i < list.size(); ++i) {

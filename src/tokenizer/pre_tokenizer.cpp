@@ -250,6 +250,7 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const JsonAt& j) {
     return std::make_unique<CharClassPre>([delim](char32_t c) { return c == delim; }, SplitBehavior::Removed);
   }
   if (type == "Sequence") {
+    j.check_depth();
     JsonAt list = j["pretokenizers"];
     std::vector<std::unique_ptr<PreTokenizer>> parts;
     for (size_t i = 0; i < list.size(); ++i) {
