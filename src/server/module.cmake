@@ -1,2 +1,1 @@
-# The HTTP server: routes, schemas, model registry, scheduling, auth, metrics.
-openarc_module(server DEPS openarc_core nlohmann_json::nlohmann_json Threads::Threads)
+openarc_module(server DEPS openarc_llm openarc_core nlohmann_json::nlohmann_json Threads::Threads)

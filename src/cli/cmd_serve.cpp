@@ -1,0 +1,52 @@
+// `openarc serve`: the OpenAI-compatible and OpenArc HTTP server.
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+
+#include "cli/commands.h"
+#include "cli/demo_model.h"
+#include "server/server.h"
+
+namespace openarc::cli {
+
+void add_serve_command(CLI::App& app) {
+  auto o = std::make_shared<server::ServeOptions>();
+  auto cors = std::make_shared<std::string>("*");
+  CLI::App* cmd = app.add_subcommand("serve", "Serve models over the OpenAI-compatible and OpenArc HTTP APIs");
+  cmd->add_option("--host", o->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--model", o->models, "Model folder to load at start, as DIR or DIR=NAME (repeatable; "
+                                        "none: the bundled demo model)");
+  cmd->add_option("--models-dir", o->models_dir, "Only load models from inside this folder")->check(CLI::ExistingDirectory);
+  cmd->add_option("--api-key", o->api_key, "Require this key (Authorization: Bearer KEY); also OPENARC_API_KEY");
+  cmd->add_option("--threads", o->threads, "Threads per model (0: every core)")->check(CLI::Range(0, 1024));
+  cmd->add_option("--ctx-size", o->ctx_size, "Context window in tokens (0: the model's)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-loaded", o->max_loaded, "Most models loaded at once (0: no limit)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-queue", o->max_queue, "Most requests waiting per model before 503")
+      ->capture_default_str()->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body accepted (413 beyond)")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--max-tokens", o->limits.max_tokens, "Cap on max_tokens per request (0: the context window)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-messages", o->limits.max_messages, "Most messages per request")
+      ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--cors-origins", *cors, "Comma-separated origins allowed by CORS (\"*\": any; \"\": none)")
+      ->capture_default_str();
+  cmd->callback([o, cors] {
+    if (o->api_key.empty())
+      if (const char* env = std::getenv("OPENARC_API_KEY")) o->api_key = env;
+    o->cors_origins.clear();
+    for (size_t start = 0; start < cors->size();) {
+      size_t comma = cors->find(',', start);
+      std::string origin = cors->substr(start, comma - start);
+      if (!origin.empty()) o->cors_origins.push_back(origin);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    if (o->models.empty()) o->models.push_back(demo_model_dir() + "=stories260K");
+    int rc = server::run_server(*o);
+    if (rc != 0) std::exit(rc);
+  });
+}
+
+}  // namespace openarc::cli

@@ -1,0 +1,286 @@
+#include "llm/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "chat/chat_template.h"
+#include "core/error.h"
+#include "core/mapped_file.h"
+#include "ir/reader.h"
+#include "llm/generation_config_json.h"
+#include "llm/model_info.h"
+#include "llm/reasoning.h"
+#include "llm/stop_rules.h"
+#include "tokenizer/incremental_decoder.h"
+#include "tokenizer/tokenizer.h"
+
+namespace openarc::llm {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<int64_t> widen(const std::vector<tokenizer::TokenId>& ids) { return {ids.begin(), ids.end()}; }
+
+}  // namespace
+
+struct Pipeline::Impl {
+  std::shared_ptr<runtime::CompiledModel> compiled;
+  std::unique_ptr<runtime::InferRequest> request;
+  std::unique_ptr<tokenizer::Tokenizer> tokenizer;
+  std::unique_ptr<chat::ChatTemplate> chat_template;
+  std::optional<ReasoningMarkers> reasoning_markers;
+  size_t in_ids = 0, in_mask = 0, in_pos = 0, in_beam = 0, out_logits = 0;
+  bool has_mask = false, has_pos = false, has_beam = false;
+  int64_t vocab = 0;
+
+  // Runs `ids` (positions start..start+len) through the model with `past` tokens already in the
+  // KV state; returns the logits row of the last position.
+  std::vector<float> forward(const std::vector<int64_t>& ids, int64_t past) {
+    int64_t s = static_cast<int64_t>(ids.size());
+    Tensor input_ids(ElementType::i64, {1, s});
+    std::copy(ids.begin(), ids.end(), input_ids.data<int64_t>());
+    request->set_input(in_ids, input_ids);
+    if (has_mask) {
+      Tensor mask(ElementType::i64, {1, past + s});
+      std::fill_n(mask.data<int64_t>(), past + s, 1);
+      request->set_input(in_mask, mask);
+    }
+    if (has_pos) {
+      Tensor pos(ElementType::i64, {1, s});
+      for (int64_t i = 0; i < s; ++i) pos.data<int64_t>()[i] = past + i;
+      request->set_input(in_pos, pos);
+    }
+    if (has_beam) {
+      Tensor beam(compiled->inputs()[in_beam].type, {1});
+      beam.set_i64(0, 0);
+      request->set_input(in_beam, beam);
+    }
+    request->infer();
+    const Tensor& logits = request->output(out_logits);
+    check(logits.rank() == 3 && logits.shape()[1] == s && logits.shape()[2] == vocab,
+          "the model's logits have shape ", openarc::to_string(logits.shape()), ", expected [1,", s, ",", vocab, "]");
+    std::vector<float> row(static_cast<size_t>(vocab));
+    int64_t offset = (s - 1) * vocab;
+    if (logits.type() == ElementType::f32) {
+      std::copy_n(logits.data<float>() + offset, vocab, row.begin());
+    } else {
+      for (int64_t v = 0; v < vocab; ++v) row[v] = static_cast<float>(logits.get_f64(offset + v));
+    }
+    return row;
+  }
+};
+
+Pipeline::~Pipeline() = default;
+
+std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions options) {
+  auto start = std::chrono::steady_clock::now();
+  check(fs::is_directory(dir), "model folder '", dir, "' does not exist");
+  std::unique_ptr<Pipeline> p(new Pipeline());
+  p->options_ = options;
+  p->impl_ = std::make_unique<Impl>();
+  Impl& impl = *p->impl_;
+
+  auto model = std::make_shared<ir::Model>(ir::read_model(ir::resolve_model_xml(dir)));
+  impl.compiled = runtime::CompiledModel::compile(model, options.compile);
+  impl.request = std::make_unique<runtime::InferRequest>(impl.compiled->create_infer_request());
+  const auto& inputs = impl.compiled->inputs();
+  auto find_input = [&](const char* name, size_t& index) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (inputs[i].name == name ||
+          std::find(inputs[i].names.begin(), inputs[i].names.end(), name) != inputs[i].names.end()) {
+        index = i;
+        return true;
+      }
+    }
+    return false;
+  };
+  check(find_input("input_ids", impl.in_ids), dir, ": the model has no input_ids input (not a text LLM export)");
+  impl.has_mask = find_input("attention_mask", impl.in_mask);
+  impl.has_pos = find_input("position_ids", impl.in_pos);
+  impl.has_beam = find_input("beam_idx", impl.in_beam);
+  impl.out_logits = 0;
+  for (size_t i = 0; i < impl.compiled->outputs().size(); ++i)
+    if (impl.compiled->outputs()[i].name == "logits") impl.out_logits = i;
+  const PartialShape& logits_shape = impl.compiled->outputs().at(impl.out_logits).shape;
+  check(logits_shape.rank() == 3 && logits_shape[2] > 0, dir, ": the model's first output has shape ",
+        logits_shape.to_string(), ", expected logits [batch, sequence, vocab]");
+  impl.vocab = logits_shape[2];
+
+  impl.tokenizer = std::make_unique<tokenizer::Tokenizer>(tokenizer::Tokenizer::load(dir));
+  try {
+    impl.chat_template = std::make_unique<chat::ChatTemplate>(chat::ChatTemplate::load(dir));
+    impl.reasoning_markers = detect_reasoning_markers(impl.chat_template->source());
+  } catch (const chat::TemplateError&) {
+    throw;  // a template that does not parse is a broken model folder
+  } catch (const Error&) {
+    impl.chat_template.reset();  // no template: completions work, chat routes say so
+  }
+
+  p->defaults_ = read_generation_config(dir);
+  p->info_ = read_model_info(dir, *model);
+  if (options.ctx_size > 0) p->info_.context_length = options.ctx_size;
+  p->info_.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return p;
+}
+
+const tokenizer::Tokenizer& Pipeline::tokenizer() const { return *impl_->tokenizer; }
+bool Pipeline::has_chat_template() const { return impl_->chat_template != nullptr; }
+
+void Pipeline::reset_cache() {
+  impl_->request->reset_states();
+  cached_.clear();
+}
+
+std::string Pipeline::apply_chat_template(const nlohmann::ordered_json& messages, const nlohmann::ordered_json& tools,
+                                          bool add_generation_prompt,
+                                          const nlohmann::ordered_json& template_kwargs) const {
+  check(impl_->chat_template != nullptr, "this model has no chat template (",
+        "tokenizer_config.json has no chat_template and there is no chat_template.jinja); use completions instead");
+  return impl_->chat_template->render(messages, tools, add_generation_prompt, template_kwargs);
+}
+
+GenerationResult Pipeline::generate(const GenerationRequest& req, const StreamCallback& on_event,
+                                    const CancellationToken& cancel) {
+  return generate(prepare(req), req.config, on_event, cancel);
+}
+
+GenerationResult Pipeline::generate(const PreparedPrompt& prompt, const GenerationConfig& config,
+                                    const StreamCallback& on_event, const CancellationToken& cancel) {
+  try {
+    return run(prompt, config, on_event, cancel);
+  } catch (...) {
+    reset_cache();  // the KV state may no longer match cached_
+    throw;
+  }
+}
+
+PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
+  const Impl& impl = *impl_;
+  req.config.validate(impl.vocab);
+  PreparedPrompt out;
+  int sources = req.prompt.has_value() + req.messages.has_value() + req.prompt_ids.has_value();
+  check(sources == 1, "a generation request needs exactly one of prompt, messages or prompt_ids");
+  if (req.messages) {
+    out.text = apply_chat_template(*req.messages, req.tools, req.add_generation_prompt, req.template_kwargs);
+    // The template writes the special tokens itself, as transformers' apply_chat_template does.
+    out.ids = widen(impl.tokenizer->encode(out.text, false));
+    out.chat = true;
+    if (impl.reasoning_markers) out.opens_reasoning = prompt_opens_reasoning(out.text, *impl.reasoning_markers);
+  } else if (req.prompt) {
+    out.text = *req.prompt;
+    out.ids = widen(impl.tokenizer->encode(*req.prompt, req.add_special_tokens));
+  } else {
+    out.ids = *req.prompt_ids;
+    for (int64_t id : out.ids)
+      check(id >= 0 && id < impl.vocab, "prompt token id ", id, " is outside the vocabulary (0..", impl.vocab - 1, ")");
+  }
+  check(!out.ids.empty(), "the prompt is empty: it encodes to no tokens");
+  int64_t ctx = info_.context_length;
+  if (req.truncate && ctx > 0) {
+    int64_t want = req.config.max_new_tokens > 0 ? req.config.max_new_tokens : 0;
+    int64_t keep = std::max<int64_t>(1, ctx - want);
+    if (static_cast<int64_t>(out.ids.size()) > keep) out.ids.erase(out.ids.begin(), out.ids.end() - keep);
+  }
+  out.max_new_tokens = req.config.new_token_limit(static_cast<int64_t>(out.ids.size()), ctx);
+  return out;
+}
+
+GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationConfig& config,
+                               const StreamCallback& on_event, const CancellationToken& cancel) {
+  Impl& impl = *impl_;
+  PerfRecorder perf(PerfRecorder::Clock::now(), info_.load_ms);
+  config.validate(impl.vocab);
+  GenerationResult result;
+  result.prompt_ids = prepared.ids;
+  result.prompt_text = prepared.text;
+  const std::vector<int64_t>& prompt = result.prompt_ids;
+  int64_t limit = prepared.max_new_tokens;
+  bool opens_reasoning = prepared.opens_reasoning;
+
+  // Reuse the KV state of the common prefix; at least one token is run to get logits.
+  size_t common = 0;
+  if (options_.prefix_reuse) {
+    while (common < cached_.size() && common < prompt.size() && cached_[common] == prompt[common]) ++common;
+    if (common == prompt.size()) --common;
+  }
+  if (common == 0) impl.request->reset_states();
+  else impl.request->trim_states(static_cast<int64_t>(common));
+  cached_.assign(prompt.begin(), prompt.begin() + static_cast<std::ptrdiff_t>(common));
+  perf.tokenized(static_cast<int64_t>(prompt.size()), static_cast<int64_t>(common));
+
+  std::vector<int64_t> rest(prompt.begin() + static_cast<std::ptrdiff_t>(common), prompt.end());
+  std::vector<float> prompt_logits = impl.forward(rest, static_cast<int64_t>(common));
+  cached_ = prompt;
+
+  // The output continues the prompt's text, unless the prompt is special tokens only (a bare BOS):
+  // then it starts the text, and a SentencePiece decoder drops its leading space, as decoding
+  // prompt + output would.
+  const bool continues_text = std::any_of(prompt.begin(), prompt.end(), [&](int64_t id) {
+    return !impl.tokenizer->is_special(static_cast<tokenizer::TokenId>(id));
+  });
+  uint64_t seed = config.seed ? *config.seed : Sampler::random_seed();
+  for (int64_t index = 0; index < config.n; ++index) {
+    if (index > 0) {  // each sample starts again from the prompt's state
+      impl.request->trim_states(static_cast<int64_t>(prompt.size()));
+      cached_ = prompt;
+    }
+    SequenceResult seq;
+    Sampler sampler(config, impl.vocab, Sampler::sequence_seed(seed, index));
+    sampler.set_prompt(prompt);
+    StopRules stop(config, limit);
+    tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, std::nullopt, continues_text);
+    std::optional<ReasoningParser> reasoning;
+    if (impl.reasoning_markers && prepared.chat) reasoning.emplace(*impl.reasoning_markers, opens_reasoning);
+
+    auto emit = [&](const std::string& shown, std::optional<SampledToken> token) {
+      StreamEvent ev;
+      ev.index = index;
+      ev.token = std::move(token);
+      seq.raw_text += shown;
+      if (reasoning) {
+        ReasoningDelta d = reasoning->feed(shown);
+        ev.text = std::move(d.content);
+        ev.reasoning = std::move(d.reasoning);
+      } else {
+        ev.text = shown;
+      }
+      seq.text += ev.text;
+      seq.reasoning += ev.reasoning;
+      if (on_event && (!ev.text.empty() || !ev.reasoning.empty() || ev.token)) on_event(ev);
+    };
+
+    std::vector<float> logits = prompt_logits;
+    while (true) {
+      if (cancel.cancelled()) {
+        stop.cancel();
+        break;
+      }
+      SampledToken tok = sampler.sample(logits, stop.suppressed_tokens());
+      perf.token();
+      seq.token_ids.push_back(tok.token);
+      if (config.logprobs) seq.logprobs.push_back(tok);
+      bool shown = stop.on_token(tok.token);
+      std::string text = shown ? stop.on_text(decoder.step(tok.token)) : std::string();
+      emit(text, tok);
+      if (stop.finished()) break;
+      logits = impl.forward({tok.token}, static_cast<int64_t>(cached_.size()));
+      cached_.push_back(tok.token);
+    }
+    std::string tail = stop.on_text(decoder.flush());  // nothing once a stop string matched
+    tail += stop.flush();
+    emit(tail, std::nullopt);
+    if (reasoning) {
+      ReasoningDelta d = reasoning->flush();
+      seq.text += d.content;
+      seq.reasoning += d.reasoning;
+      if (on_event && !d.empty()) on_event(StreamEvent{index, d.content, d.reasoning, std::nullopt});
+    }
+    seq.finish_reason = stop.finish_reason();
+    result.sequences.push_back(std::move(seq));
+  }
+  result.metrics = perf.finish(result.sequences.back().finish_reason);
+  return result;
+}
+
+}  // namespace openarc::llm

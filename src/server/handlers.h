@@ -1,0 +1,36 @@
+// Route handlers, one function each, registered in routes.cpp's one table.
+#pragma once
+
+#include "server/http_types.h"
+#include "server/response_format.h"
+#include "server/server_context.h"
+
+namespace openarc::server {
+
+// routes_openai.cpp
+HttpResponse list_models(ServerContext& ctx, HttpRequest& req);
+HttpResponse get_model(ServerContext& ctx, HttpRequest& req);
+HttpResponse chat_completions(ServerContext& ctx, HttpRequest& req);
+HttpResponse completions(ServerContext& ctx, HttpRequest& req);
+
+// routes_openarc.cpp
+HttpResponse load_model(ServerContext& ctx, HttpRequest& req);
+HttpResponse unload_model(ServerContext& ctx, HttpRequest& req);
+HttpResponse status(ServerContext& ctx, HttpRequest& req);
+HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req);
+
+// routes_helpers.cpp
+HttpResponse health(ServerContext& ctx, HttpRequest& req);
+HttpResponse tokenize(ServerContext& ctx, HttpRequest& req);
+HttpResponse detokenize(ServerContext& ctx, HttpRequest& req);
+HttpResponse apply_template(ServerContext& ctx, HttpRequest& req);
+HttpResponse prometheus_metrics(ServerContext& ctx, HttpRequest& req);
+HttpResponse devices(ServerContext& ctx, HttpRequest& req);
+
+// generation.cpp: the shared path of the three generation routes.
+HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, ParsedRequest parsed,
+                            std::shared_ptr<ModelEntry> model);
+
+HttpResponse json_response(const nlohmann::json& body, int status = 200);
+
+}  // namespace openarc::server

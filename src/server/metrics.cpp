@@ -1,0 +1,75 @@
+#include "server/metrics.h"
+
+#include <sstream>
+#include <vector>
+
+#include "server/model_registry.h"
+
+namespace openarc::server {
+namespace {
+
+std::string label(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::request(const std::string& route, int status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{route, status}];
+}
+
+void Metrics::generation(const std::string& model, int64_t prompt_tokens, int64_t output_tokens, double ttft_ms,
+                         double decode_tps) {
+  std::lock_guard<std::mutex> lock(mu_);
+  PerModel& m = models_[model];
+  ++m.generations;
+  m.prompt_tokens += prompt_tokens;
+  m.output_tokens += output_tokens;
+  m.ttft_ms_sum += ttft_ms;
+  if (decode_tps > 0) m.last_decode_tps = decode_tps;
+}
+
+std::string Metrics::exposition(const ModelRegistry& registry) const {
+  std::ostringstream o;
+  std::lock_guard<std::mutex> lock(mu_);
+  o << "# HELP openarc_requests_total HTTP requests by route and status.\n# TYPE openarc_requests_total counter\n";
+  for (const auto& [key, n] : requests_)
+    o << "openarc_requests_total{route=\"" << label(key.first) << "\",status=\"" << key.second << "\"} " << n << "\n";
+  o << "# HELP openarc_generations_total Finished generations.\n# TYPE openarc_generations_total counter\n";
+  for (const auto& [model, m] : models_) o << "openarc_generations_total{model=\"" << label(model) << "\"} " << m.generations << "\n";
+  o << "# HELP openarc_prompt_tokens_total Prompt tokens processed.\n# TYPE openarc_prompt_tokens_total counter\n";
+  for (const auto& [model, m] : models_) o << "openarc_prompt_tokens_total{model=\"" << label(model) << "\"} " << m.prompt_tokens << "\n";
+  o << "# HELP openarc_output_tokens_total Tokens generated.\n# TYPE openarc_output_tokens_total counter\n";
+  for (const auto& [model, m] : models_) o << "openarc_output_tokens_total{model=\"" << label(model) << "\"} " << m.output_tokens << "\n";
+  o << "# HELP openarc_time_to_first_token_seconds Time to first token.\n# TYPE openarc_time_to_first_token_seconds summary\n";
+  for (const auto& [model, m] : models_) {
+    o << "openarc_time_to_first_token_seconds_sum{model=\"" << label(model) << "\"} " << m.ttft_ms_sum / 1000 << "\n";
+    o << "openarc_time_to_first_token_seconds_count{model=\"" << label(model) << "\"} " << m.generations << "\n";
+  }
+  o << "# HELP openarc_decode_tokens_per_second Decode speed of the last generation.\n# TYPE openarc_decode_tokens_per_second gauge\n";
+  for (const auto& [model, m] : models_)
+    o << "openarc_decode_tokens_per_second{model=\"" << label(model) << "\"} " << m.last_decode_tps << "\n";
+  std::vector<std::shared_ptr<ModelEntry>> loaded;
+  for (const auto& e : registry.all())
+    if (e->status == "loaded") loaded.push_back(e);
+  o << "# HELP openarc_queue_depth Requests waiting for a model.\n# TYPE openarc_queue_depth gauge\n";
+  for (const auto& e : loaded) o << "openarc_queue_depth{model=\"" << label(e->name) << "\"} " << e->queued() << "\n";
+  o << "# HELP openarc_model_memory_bytes Weight bytes of each loaded model.\n# TYPE openarc_model_memory_bytes gauge\n";
+  for (const auto& e : loaded)
+    o << "openarc_model_memory_bytes{model=\"" << label(e->name) << "\"} " << e->pipeline->info().weight_bytes << "\n";
+  o << "# HELP openarc_models_loaded Number of loaded models.\n# TYPE openarc_models_loaded gauge\nopenarc_models_loaded "
+    << loaded.size() << "\n";
+  return o.str();
+}
+
+}  // namespace openarc::server

@@ -1,0 +1,15 @@
+// ov_config: OpenVINO runtime properties a load request may set. Each key is checked by name and
+// value (400 naming it otherwise) and turned into PipelineOptions; status reports them back.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "llm/pipeline.h"
+
+namespace openarc::server {
+
+llm::PipelineOptions pipeline_options(const nlohmann::json& ov_config, int default_threads, int64_t default_ctx);
+// What the runtime applies, for /optimum/status.
+nlohmann::json applied_options_json(const llm::PipelineOptions& options);
+
+}  // namespace openarc::server

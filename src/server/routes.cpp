@@ -1,0 +1,60 @@
+// Every route of the server, in one table.
+#include "server/routes.h"
+
+#include "server/api_error.h"
+#include "server/handlers.h"
+
+namespace openarc::server {
+
+void register_routes(HttpServer& http, ServerContext& ctx) {
+  using Fn = HttpResponse (*)(ServerContext&, HttpRequest&);
+  struct Entry {
+    const char* method;
+    const char* path;
+    Fn handler;
+    bool is_public;
+  };
+  static const Entry kRoutes[] = {
+      // OpenAI-compatible
+      {"GET", "/v1/models", list_models, false},
+      {"GET", "/v1/models/*", get_model, false},
+      {"POST", "/v1/chat/completions", chat_completions, false},
+      {"POST", "/v1/completions", completions, false},
+      {"GET", "/v1/devices", devices, false},
+      // OpenArc model management (and the /openarc names of newer releases)
+      {"POST", "/optimum/model/load", load_model, false},
+      {"POST", "/openarc/load", load_model, false},
+      {"POST", "/optimum/model/unload", unload_model, false},
+      {"DELETE", "/optimum/model/unload", unload_model, false},
+      {"POST", "/openarc/unload", unload_model, false},
+      {"GET", "/optimum/status", status, false},
+      {"GET", "/openarc/status", status, false},
+      {"POST", "/optimum/generate", optimum_generate, false},
+      // Helpers
+      {"GET", "/health", health, true},
+      {"POST", "/tokenize", tokenize, false},
+      {"POST", "/detokenize", detokenize, false},
+      {"POST", "/apply-template", apply_template, false},
+      {"GET", "/metrics", prometheus_metrics, false},
+  };
+  for (const Entry& e : kRoutes) {
+    Fn fn = e.handler;
+    std::string route = e.path;
+    http.route(e.method, e.path, [&ctx, fn, route](HttpRequest& req) {
+      HttpResponse r;
+      try {
+        r = fn(ctx, req);
+      } catch (const ApiError& err) {
+        ctx.metrics.request(route, err.status);
+        throw;
+      } catch (...) {
+        ctx.metrics.request(route, 400);
+        throw;
+      }
+      ctx.metrics.request(route, r.status);
+      return r;
+    }, e.is_public);
+  }
+}
+
+}  // namespace openarc::server

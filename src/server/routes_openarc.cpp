@@ -1,0 +1,118 @@
+// OpenArc's own model management: /optimum/model/load, /optimum/model/unload, /optimum/status,
+// /optimum/generate (with /openarc/... aliases registered in routes.cpp).
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "llm/generation_config_json.h"
+#include "runtime/devices.h"
+#include "server/api_error.h"
+#include "server/handlers.h"
+#include "server/ov_config.h"
+
+namespace openarc::server {
+namespace fs = std::filesystem;
+namespace {
+
+using nlohmann::json;
+
+// A model path from a request: inside --models-dir when that is set (no "..", no symlink
+// escape), else any folder; a bare name is looked up in --models-dir.
+std::string resolve_model_path(const ServerContext& ctx, const std::string& requested) {
+  if (requested.empty()) throw bad_request("'id_model' (the model's folder) is required", "id_model");
+  const std::string& root = ctx.options.models_dir;
+  if (root.empty()) {
+    if (!fs::is_directory(requested)) throw bad_request("model folder '" + requested + "' does not exist", "id_model");
+    return fs::canonical(requested).string();
+  }
+  fs::path base = fs::canonical(root);
+  fs::path candidate = fs::path(requested).is_absolute() ? fs::path(requested) : base / requested;
+  std::error_code ec;
+  fs::path real = fs::canonical(candidate, ec);
+  if (ec) throw bad_request("model '" + requested + "' does not exist in the models folder", "id_model");
+  auto rel = real.lexically_relative(base);
+  if (rel.empty() || *rel.begin() == "..")
+    throw ApiError(403, "permission_error", "model path '" + requested + "' is outside the models folder", "id_model",
+                   "path_not_allowed");
+  if (!fs::is_directory(real)) throw bad_request("model '" + requested + "' is not a folder", "id_model");
+  return real.string();
+}
+
+}  // namespace
+
+HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
+  json body = parse_body(req.body);
+  json lc = body.contains("load_config") ? body["load_config"] : body;
+  if (!lc.is_object()) throw bad_request("'load_config' must be an object", "load_config");
+  auto str = [&](const char* key, const std::string& def) {
+    if (!lc.contains(key) || lc[key].is_null()) return def;
+    if (!lc[key].is_string()) throw bad_request(std::string("'") + key + "' must be a string", key);
+    return lc[key].get<std::string>();
+  };
+  LoadRequest lr;
+  std::string requested = str("id_model", str("model_path", str("model", "")));
+  lr.path = resolve_model_path(ctx, requested);
+  lr.name = str("model_name", fs::path(lr.path).filename().string());
+  if (lr.name.empty()) throw bad_request("'model_name' must not be empty", "model_name");
+  std::string device = str("device", "CPU");
+  try {
+    lr.device = runtime::resolve_device(device);
+  } catch (const Error& e) {
+    throw bad_request(e.what(), "device", "device_not_available");
+  }
+  json ov = body.contains("ov_config") && !body["ov_config"].is_null() ? body["ov_config"] : json::object();
+  lr.options = pipeline_options(ov, ctx.options.threads, ctx.options.ctx_size);  // 400 naming a bad key
+  lr.options.device = lr.device;
+  lr.ov_config = ov;
+  lr.replace = body.value("replace", false);
+  auto entry = ctx.registry.load(lr);
+  return json_response({{"status", "success"},
+                        {"model", entry->name},
+                        {"device", entry->device},
+                        {"load_time_ms", entry->pipeline->info().load_ms}});
+}
+
+HttpResponse unload_model(ServerContext& ctx, HttpRequest& req) {
+  json body = req.body.empty() ? json::object() : parse_body(req.body);
+  std::string name = model_field(body, "model_name");
+  if (name.empty()) name = model_field(body, "model");
+  if (name.empty()) name = req.query_param("model_name");
+  if (name.empty()) name = ctx.registry.get("")->name;  // the only loaded model, or 404 listing them
+  ctx.registry.unload(name);
+  return json_response({{"status", "success"}, {"model", name}});
+}
+
+HttpResponse status(ServerContext& ctx, HttpRequest&) {
+  json models = json::array();
+  for (const auto& m : ctx.registry.all()) {
+    json e = {{"model_name", m->name}, {"path", m->path},   {"device", m->device},
+              {"ov_config", m->ov_config}, {"status", m->status}};
+    if (m->status == "failed") e["error"] = m->error;
+    if (m->pipeline) {
+      const llm::ModelInfo& info = m->pipeline->info();
+      e["load_time_ms"] = info.load_ms;
+      e["memory_bytes"] = info.weight_bytes;
+      e["requests_served"] = m->requests_served.load();
+      e["queued"] = m->queued();
+      e["busy"] = m->busy();
+      e["architecture"] = info.architecture;
+      e["weight_format"] = info.weight_format;
+      e["context_length"] = info.context_length;
+      e["parameters"] = info.parameters;
+      e["has_chat_template"] = m->pipeline->has_chat_template();
+      e["generation_config"] = llm::to_json(m->pipeline->default_config());
+      e["runtime"] = applied_options_json(m->pipeline->options());
+    }
+    models.push_back(e);
+  }
+  return json_response({{"models", models}});
+}
+
+HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req) {
+  json body = parse_body(req.body);
+  auto model = ctx.registry.get(model_field(body));
+  ParsedRequest parsed = parse_generate_request(body, model->pipeline->default_config(), ctx.options.limits);
+  return run_generation(ctx, req, ApiKind::optimum, std::move(parsed), model);
+}
+
+}  // namespace openarc::server

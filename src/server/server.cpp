@@ -1,0 +1,88 @@
+#include "server/server.h"
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "core/error.h"
+#include "server/api_error.h"
+#include "server/ov_config.h"
+#include "server/routes.h"
+
+namespace openarc::server {
+namespace fs = std::filesystem;
+
+Server::Server(ServeOptions options) : ctx_(std::make_unique<ServerContext>(std::move(options))) {
+  HttpOptions h;
+  h.host = ctx_->options.host;
+  h.port = ctx_->options.port;
+  h.api_key = ctx_->options.api_key;
+  h.cors_origins = ctx_->options.cors_origins;
+  h.limits.max_body_bytes = static_cast<size_t>(ctx_->options.max_body_bytes);
+  http_ = std::make_unique<HttpServer>(h);
+  register_routes(*http_, *ctx_);
+  http_->on_request = [](const HttpRequest& r, int status, double ms) {
+    std::fprintf(stderr, "%s %s %s %d %.1f ms\n", r.request_id.c_str(), r.method.c_str(), r.path.c_str(), status, ms);
+  };
+}
+
+Server::~Server() { stop(); }
+
+void Server::bind() { http_->bind(); }
+
+void Server::load_startup_models() {
+  for (const std::string& spec : ctx_->options.models) {
+    size_t eq = spec.find('=');
+    LoadRequest lr;
+    lr.path = spec.substr(0, eq);
+    lr.name = eq == std::string::npos ? fs::path(lr.path).lexically_normal().filename().string() : spec.substr(eq + 1);
+    if (lr.name.empty()) lr.name = fs::path(lr.path).lexically_normal().parent_path().filename().string();
+    try {
+      lr.options = pipeline_options(nlohmann::json::object(), ctx_->options.threads, ctx_->options.ctx_size);
+      auto entry = ctx_->registry.load(lr);
+      std::fprintf(stderr, "openarc: loaded model '%s' from %s in %.0f ms\n", entry->name.c_str(), lr.path.c_str(),
+                   entry->pipeline->info().load_ms);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "openarc: %s\n", e.what());
+    }
+  }
+}
+
+void Server::serve() { http_->serve(); }
+
+void Server::stop() {
+  ctx_->stopping = true;
+  http_->stop();
+}
+
+int run_server(ServeOptions options) {
+  // Signals go to one waiting thread, not to whichever thread the kernel picks.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  Server server(std::move(options));
+  server.bind();
+  const ServeOptions& o = server.context().options;
+  std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
+  std::fprintf(stderr, "openarc: API       http://%s:%d/v1\nopenarc: dashboard http://%s:%d/\n", host.c_str(),
+               server.port(), host.c_str(), server.port());
+  std::thread loader([&server] { server.load_startup_models(); });
+  std::thread waiter([&server, set] {
+    int sig = 0;
+    sigwait(&set, &sig);
+    std::fprintf(stderr, "openarc: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    server.stop();
+  });
+  server.serve();
+  loader.join();
+  // serve() returned because of a signal: the waiter has done its work.
+  waiter.join();
+  return 0;
+}
+
+}  // namespace openarc::server

@@ -1,0 +1,40 @@
+// What every route handler shares: the options the server runs with, its models and its metrics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "server/metrics.h"
+#include "server/model_registry.h"
+#include "server/openai_request.h"
+
+namespace openarc::server {
+
+struct ServeOptions {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  std::vector<std::string> models;  // DIR or DIR=NAME
+  std::string models_dir;           // when set, /optimum/model/load accepts paths inside it only
+  std::string api_key;
+  int threads = 0;
+  int64_t ctx_size = 0;
+  int64_t max_loaded = 0;
+  int64_t max_queue = 64;
+  int64_t max_body_bytes = 16 * 1024 * 1024;
+  std::vector<std::string> cors_origins = {"*"};
+  RequestLimits limits;
+};
+
+struct ServerContext {
+  ServeOptions options;
+  ModelRegistry registry;
+  Metrics metrics;
+  std::atomic<bool> stopping{false};
+  std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
+
+  explicit ServerContext(ServeOptions o) : options(std::move(o)), registry(options.max_loaded) {}
+};
+
+}  // namespace openarc::server

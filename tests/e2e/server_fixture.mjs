@@ -1,0 +1,66 @@
+// Starts the real `openarc serve` on a free loopback port and stops it. Every e2e test file uses it.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const root = path.resolve(here, '..', '..');
+export const binary = process.env.OPENARC_BINARY || path.join(root, 'build', 'openarc');
+export const demoModel = process.env.OPENARC_DEMO_MODEL || path.join(path.dirname(binary), 'models', 'stories260K');
+
+export async function startServer(args = [], { env = {} } = {}) {
+  if (!existsSync(binary)) throw new Error(`${binary} is missing: build it first (make build)`);
+  const modelArgs = args.includes('--model') ? [] : ['--model', `${demoModel}=stories260K`];
+  const proc = spawn(binary, ['serve', '--host', '127.0.0.1', '--port', '0', ...modelArgs, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${log}`)), 60000);
+    proc.stderr.on('data', (d) => {
+      log += d.toString();
+      const m = log.match(/API\s+http:\/\/127\.0\.0\.1:(\d+)\/v1/);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  // Wait for the startup models to finish loading.
+  for (let i = 0; i < 600; i++) {
+    try {
+      const r = await fetch(`${url}/health`);
+      if (r.status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    proc,
+    log: () => log,
+    async stop() {
+      if (proc.exitCode !== null) return proc.exitCode;
+      proc.kill('SIGTERM');
+      return await new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+    },
+  };
+}
+
+export async function postJson(url, body, headers = {}) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await r.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: r.status, json, text, headers: r.headers };
+}
