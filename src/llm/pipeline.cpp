@@ -118,6 +118,8 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
   }
 
   p->defaults_ = read_generation_config(dir);
+  if (p->defaults_.eos_token_ids.empty())  // neither config names one: the tokenizer's own
+    if (auto eos = impl.tokenizer->eos_id()) p->defaults_.eos_token_ids.push_back(*eos);
   p->info_ = read_model_info(dir, *model);
   if (options.ctx_size > 0) p->info_.context_length = options.ctx_size;
   p->info_.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

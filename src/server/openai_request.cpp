@@ -25,6 +25,11 @@ llm::GenerationConfig settings(const json& body, const llm::GenerationConfig& de
   llm::GenerationConfig c = defaults;
   try {
     llm::apply_request_json(c, body);
+    // An OpenAI client asking for a temperature means sampling, even when the model's
+    // generation_config.json says do_sample false.
+    if (!body.contains("do_sample") && body.contains("temperature") && body["temperature"].is_number() &&
+        body["temperature"].get<double>() > 0)
+      c.do_sample = true;
     c.validate();
   } catch (const llm::SettingError& e) {
     throw bad_request(e.what(), e.setting());
