@@ -7,6 +7,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 namespace openarc::ir::testing {
 
 // A fresh folder under the system temp dir, removed when the object dies.
@@ -15,7 +17,8 @@ class ScratchDir {
   ScratchDir() {
     const ::testing::TestInfo* t = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = std::filesystem::temp_directory_path() /
-            ("openarc_ir_" + std::string(t->test_suite_name()) + "_" + t->name() + "_" + std::to_string(::getpid()));
+            ("openarc_ir_" + std::string(t->test_suite_name()) + "_" + t->name() + "_" + std::to_string(::getpid()) +
+             "_" + std::to_string(counter()++));
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }
@@ -27,6 +30,10 @@ class ScratchDir {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  static int& counter() {
+    static int n = 0;
+    return n;
+  }
   std::filesystem::path path_;
 };
 
