@@ -6,6 +6,7 @@
 // f16/bf16, bool for boolean, the type itself otherwise) and the loop loads and stores them.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <utility>
 
 #include "core/float16.h"
+#include "core/thread_pool.h"
 #include "ops/broadcast_shapes.h"
 #include "ops/op.h"
 
@@ -203,49 +205,90 @@ BroadcastPlan<N> plan_broadcast(const Shape (&in)[N], const Shape& out) {
   return p;
 }
 
+// Elementwise loops run on the thread pool above this many elements per chunk (below it, in one
+// chunk on the calling thread): memory-bound loops gain little from threads on small tensors.
+// Each output element is computed by one thread from the same inputs, so results never depend on
+// the thread count.
+constexpr int64_t kElementwiseGrain = int64_t{1} << 14;
+
+// f(row, off_0, ..., off_N-1) for the rows [lo, hi) of a for_each_broadcast walk over `outer`,
+// starting from row lo's unravelled index (so a chunk of the pool can start mid-walk).
+template <size_t N, class F>
+void for_each_broadcast_rows(const Shape& outer, const Shape (&strides)[N], int64_t lo, int64_t hi, F&& f) {
+  const size_t rank = outer.size();
+  Shape idx(rank, 0);
+  int64_t off[N] = {};
+  int64_t rest = lo;
+  for (size_t d = rank; d-- > 0;) {
+    idx[d] = rest % outer[d];
+    rest /= outer[d];
+    for (size_t k = 0; k < N; ++k) off[k] += idx[d] * strides[k][d];
+  }
+  for (int64_t row = lo; row < hi; ++row) {
+    if constexpr (N == 1) f(row, off[0]);
+    else if constexpr (N == 2) f(row, off[0], off[1]);
+    else f(row, off[0], off[1], off[2]);
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < outer[d]) {
+        for (size_t k = 0; k < N; ++k) off[k] += strides[k][d];
+        break;
+      }
+      for (size_t k = 0; k < N; ++k) off[k] -= strides[k][d] * (outer[d] - 1);
+      idx[d] = 0;
+    }
+  }
+}
+
 // out[i] = k(a[i], b[i]) over the broadcast of a's and b's shapes (out's shape). SA, SO are
-// storage types; k maps storage to storage.
+// storage types; k maps storage to storage (and is called from several threads at once).
 template <class SA, class SO, class K>
 void broadcast_binary(const SA* a, const Shape& sa, const SA* b, const Shape& sb, SO* o, const Shape& so, K k) {
   const int64_t n = shape_size(so);
   if (n == 0) return;
   const int64_t na = shape_size(sa), nb = shape_size(sb);
   if (na == n && nb == n) {  // same element count as the output: no broadcasting
-    for (int64_t i = 0; i < n; ++i) o[i] = k(a[i], b[i]);
+    parallel_for(0, n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) o[i] = k(a[i], b[i]);
+    });
     return;
   }
   if (na == 1 && nb == n) {
     const SA x = a[0];
-    for (int64_t i = 0; i < n; ++i) o[i] = k(x, b[i]);
+    parallel_for(0, n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) o[i] = k(x, b[i]);
+    });
     return;
   }
   if (nb == 1 && na == n) {
     const SA y = b[0];
-    for (int64_t i = 0; i < n; ++i) o[i] = k(a[i], y);
+    parallel_for(0, n, kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      for (int64_t i = lo; i < hi; ++i) o[i] = k(a[i], y);
+    });
     return;
   }
   const Shape in[2] = {sa, sb};
   const BroadcastPlan<2> p = plan_broadcast(in, so);
   const int64_t len = p.inner, s0 = p.inner_stride[0], s1 = p.inner_stride[1];
-  int64_t row = 0;
-  for_each_broadcast(p.outer, p.outer_strides, [&](int64_t, int64_t oa, int64_t ob) {
-    const SA* pa = a + oa;
-    const SA* pb = b + ob;
-    SO* po = o + row * len;
-    if (s0 == 1 && s1 == 1) {
-      for (int64_t j = 0; j < len; ++j) po[j] = k(pa[j], pb[j]);
-    } else if (s0 == 1) {
-      const SA y = pb[0];
-      for (int64_t j = 0; j < len; ++j) po[j] = k(pa[j], y);
-    } else if (s1 == 1) {
-      const SA x = pa[0];
-      for (int64_t j = 0; j < len; ++j) po[j] = k(x, pb[j]);
-    } else {
-      const SO v = k(pa[0], pb[0]);
-      for (int64_t j = 0; j < len; ++j) po[j] = v;
-    }
-    ++row;
-  });
+  auto rows = [&](int64_t lo, int64_t hi) {
+    for_each_broadcast_rows(p.outer, p.outer_strides, lo, hi, [&](int64_t row, int64_t oa, int64_t ob) {
+      const SA* pa = a + oa;
+      const SA* pb = b + ob;
+      SO* po = o + row * len;
+      if (s0 == 1 && s1 == 1) {
+        for (int64_t j = 0; j < len; ++j) po[j] = k(pa[j], pb[j]);
+      } else if (s0 == 1) {
+        const SA y = pb[0];
+        for (int64_t j = 0; j < len; ++j) po[j] = k(pa[j], y);
+      } else if (s1 == 1) {
+        const SA x = pa[0];
+        for (int64_t j = 0; j < len; ++j) po[j] = k(x, pb[j]);
+      } else {
+        const SO v = k(pa[0], pb[0]);
+        for (int64_t j = 0; j < len; ++j) po[j] = v;
+      }
+    });
+  };
+  parallel_for(0, shape_size(p.outer), std::max<int64_t>(1, kElementwiseGrain / len), rows);
 }
 
 // The kernel of a binary op whose functor Fn maps two compute values to a compute value (same
@@ -288,12 +331,13 @@ void unary_apply(const Tensor& in, Tensor& out, Fn fn) {
     using C = compute_t<S>;
     const S* x = in.data<S>();
     S* o = out.data<S>();
-    const int64_t n = in.size();
-    if constexpr (std::is_integral_v<C> && Path == IntegerPath::round_real) {
-      for (int64_t i = 0; i < n; ++i) o[i] = round_half_up_to_int<C>(fn(static_cast<double>(x[i])));
-    } else {
-      for (int64_t i = 0; i < n; ++i) o[i] = Elem<S>::store(fn(Elem<S>::load(x[i])));
-    }
+    parallel_for(0, in.size(), kElementwiseGrain, [&](int64_t lo, int64_t hi) {
+      if constexpr (std::is_integral_v<C> && Path == IntegerPath::round_real) {
+        for (int64_t i = lo; i < hi; ++i) o[i] = round_half_up_to_int<C>(fn(static_cast<double>(x[i])));
+      } else {
+        for (int64_t i = lo; i < hi; ++i) o[i] = Elem<S>::store(fn(Elem<S>::load(x[i])));
+      }
+    });
   });
 }
 

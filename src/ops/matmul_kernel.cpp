@@ -5,20 +5,24 @@
 #include <algorithm>
 #include <cstring>
 
-// The f32 product is cloned for AVX2 and the baseline (GCC function multiversioning: the loader
-// picks the clone once, from the CPU). The helpers below are always_inline so each clone compiles
-// them with its own instruction set. Without GCC on x86-64 the plain build is used.
+#include "core/thread_pool.h"
+
+// The f32 product is compiled twice: for AVX2 (target attribute) and for the baseline x86-64
+// (SSE2). The choice follows kernels::isa_level(), so OPENARC_ISA=scalar really runs the baseline
+// body (GCC's target_clones, used before, picked by CPU alone and ignored OPENARC_ISA). The helpers
+// below are always_inline so each body compiles them with its own instruction set. Without GCC on
+// x86-64 only the baseline exists.
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define OPENARC_GEMM_CLONES __attribute__((target_clones("avx2", "default")))
+#define OPENARC_GEMM_AVX2 1
 #else
-#define OPENARC_GEMM_CLONES
+#define OPENARC_GEMM_AVX2 0
 #endif
 #define OPENARC_INLINE inline __attribute__((always_inline))
 
 namespace openarc::ops {
 namespace {
 
-// Eight f32 lanes as a GCC vector type: one AVX2 register in the avx2 clone, two SSE registers in
+// Eight f32 lanes as a GCC vector type: one AVX2 register in the avx2 body, two SSE registers in
 // the baseline. Separate lane sums let a dot product vectorise without reassociating additions.
 typedef float f32x8 __attribute__((vector_size(32)));
 constexpr int kLanes = 8;
@@ -108,9 +112,10 @@ OPENARC_INLINE void axpy1(float* c, const float* b0, float a0, int64_t n) {
   for (int64_t j = 0; j < n; ++j) c[j] += a0 * b0[j];
 }
 
-// B stored [N,K]: every output is a dot product of two contiguous rows.
-OPENARC_GEMM_CLONES
-void gemm_nt(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k) {
+// B stored [N,K] (rows k apart): every output is a dot product of two contiguous rows. C has row
+// stride ldc, so a caller can hand over a band of C's columns.
+OPENARC_INLINE void gemm_nt_body(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
+                                 int64_t ldc) {
   for (int64_t p0 = 0; p0 < k; p0 += kDotBlockK) {
     int64_t kc = std::min(kDotBlockK, k - p0);
     int64_t j = 0;
@@ -118,44 +123,108 @@ void gemm_nt(const float* a, const float* b, float* c, int64_t m, int64_t n, int
       const float* bj = b + j * k + p0;
       int64_t i = 0;
       for (; i + 2 <= m; i += 2)
-        dot_2x4(a + i * k + p0, a + (i + 1) * k + p0, bj, bj + k, bj + 2 * k, bj + 3 * k, kc, c + i * n + j,
-                c + (i + 1) * n + j);
-      for (; i < m; ++i) dot_1x4(a + i * k + p0, bj, bj + k, bj + 2 * k, bj + 3 * k, kc, c + i * n + j);
+        dot_2x4(a + i * k + p0, a + (i + 1) * k + p0, bj, bj + k, bj + 2 * k, bj + 3 * k, kc, c + i * ldc + j,
+                c + (i + 1) * ldc + j);
+      for (; i < m; ++i) dot_1x4(a + i * k + p0, bj, bj + k, bj + 2 * k, bj + 3 * k, kc, c + i * ldc + j);
     }
     for (; j < n; ++j)
-      for (int64_t i = 0; i < m; ++i) dot_1x1(a + i * k + p0, b + j * k + p0, kc, c + i * n + j);
+      for (int64_t i = 0; i < m; ++i) dot_1x1(a + i * k + p0, b + j * k + p0, kc, c + i * ldc + j);
   }
 }
 
-// B stored [K,N]: rows of C accumulate scaled rows of B (no reduction inside the inner loop).
-OPENARC_GEMM_CLONES
-void gemm_nn(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k) {
+// B stored [K,N] with row stride ldb: rows of C accumulate scaled rows of B (no reduction inside
+// the inner loop).
+OPENARC_INLINE void gemm_nn_body(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k,
+                                 int64_t ldb, int64_t ldc) {
   for (int64_t j0 = 0; j0 < n; j0 += kAxpyBlockN) {
     int64_t nc = std::min(kAxpyBlockN, n - j0);
     for (int64_t p0 = 0; p0 < k; p0 += kAxpyBlockK) {
       int64_t kc = std::min(kAxpyBlockK, k - p0);
       for (int64_t i = 0; i < m; ++i) {
-        float* crow = c + i * n + j0;
+        float* crow = c + i * ldc + j0;
         const float* arow = a + i * k + p0;
-        const float* bblk = b + p0 * n + j0;
+        const float* bblk = b + p0 * ldb + j0;
         int64_t p = 0;
         for (; p + 4 <= kc; p += 4)
-          axpy4(crow, bblk + p * n, bblk + (p + 1) * n, bblk + (p + 2) * n, bblk + (p + 3) * n, arow[p], arow[p + 1],
-                arow[p + 2], arow[p + 3], nc);
-        for (; p < kc; ++p) axpy1(crow, bblk + p * n, arow[p], nc);
+          axpy4(crow, bblk + p * ldb, bblk + (p + 1) * ldb, bblk + (p + 2) * ldb, bblk + (p + 3) * ldb, arow[p],
+                arow[p + 1], arow[p + 2], arow[p + 3], nc);
+        for (; p < kc; ++p) axpy1(crow, bblk + p * ldb, arow[p], nc);
       }
     }
   }
 }
 
+void gemm_nt_base(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, int64_t ldc) {
+  gemm_nt_body(a, b, c, m, n, k, ldc);
+}
+void gemm_nn_base(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, int64_t ldb,
+                  int64_t ldc) {
+  gemm_nn_body(a, b, c, m, n, k, ldb, ldc);
+}
+#if OPENARC_GEMM_AVX2
+__attribute__((target("avx2"))) void gemm_nt_avx2(const float* a, const float* b, float* c, int64_t m, int64_t n,
+                                                  int64_t k, int64_t ldc) {
+  gemm_nt_body(a, b, c, m, n, k, ldc);
+}
+__attribute__((target("avx2"))) void gemm_nn_avx2(const float* a, const float* b, float* c, int64_t m, int64_t n,
+                                                  int64_t k, int64_t ldb, int64_t ldc) {
+  gemm_nn_body(a, b, c, m, n, k, ldb, ldc);
+}
+#endif
+
+// Zeroes rows [0, m) x columns [0, n) of a matrix with row stride ldc.
+void zero_block(float* c, int64_t m, int64_t n, int64_t ldc) {
+  for (int64_t i = 0; i < m; ++i) std::memset(c + i * ldc, 0, static_cast<size_t>(n) * sizeof(float));
+}
+
+// A chunk of the pool should hold at least this many multiply-adds, or waking a worker costs more
+// than it saves.
+constexpr int64_t kMinChunkMacs = int64_t{1} << 16;
+
 }  // namespace
 
+kernels::IsaLevel gemm_f32_isa() {
+#if OPENARC_GEMM_AVX2
+  if (kernels::isa_level() >= kernels::IsaLevel::avx2) return kernels::IsaLevel::avx2;
+#endif
+  return kernels::IsaLevel::scalar;
+}
+
+// Threads split C into bands: columns in groups of 4 (the 1x4/2x4 tiles of gemm_nt) or of 16
+// (a cache line, for gemm_nn), or rows in pairs (gemm_nt's 2x4 tiles) when C is too narrow for
+// the columns to feed every thread. A band is computed by the same code, in the same order, as in
+// a single-threaded run, so the result does not depend on the thread count.
 void gemm_f32(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool b_transposed) {
   if (m * n == 0) return;
-  std::memset(c, 0, static_cast<size_t>(m * n) * sizeof(float));
-  if (k == 0) return;  // an empty sum: zeros
-  if (b_transposed) gemm_nt(a, b, c, m, n, k);
-  else gemm_nn(a, b, c, m, n, k);
+  const bool avx2 = gemm_f32_isa() == kernels::IsaLevel::avx2;
+  const int64_t col_group = b_transposed ? 4 : 16, row_group = b_transposed ? 2 : 1;
+  const int64_t col_units = (n + col_group - 1) / col_group, row_units = (m + row_group - 1) / row_group;
+  const bool by_cols = col_units >= row_units || col_units >= 2 * current_pool().size();
+  const int64_t unit_macs = std::max<int64_t>(1, (by_cols ? col_group * m : row_group * n) * k);
+  const int64_t grain = std::max<int64_t>(1, kMinChunkMacs / unit_macs);
+
+  parallel_for(0, by_cols ? col_units : row_units, grain, [&](int64_t lo, int64_t hi) {
+    int64_t i0 = 0, i1 = m, j0 = 0, j1 = n;
+    if (by_cols) j0 = lo * col_group, j1 = std::min(n, hi * col_group);
+    else i0 = lo * row_group, i1 = std::min(m, hi * row_group);
+    float* cb = c + i0 * n + j0;
+    zero_block(cb, i1 - i0, j1 - j0, n);
+    if (k == 0) return;  // an empty sum: zeros
+    const float* ab = a + i0 * k;
+    if (b_transposed) {
+      const float* bb = b + j0 * k;
+#if OPENARC_GEMM_AVX2
+      if (avx2) return gemm_nt_avx2(ab, bb, cb, i1 - i0, j1 - j0, k, n);
+#endif
+      gemm_nt_base(ab, bb, cb, i1 - i0, j1 - j0, k, n);
+    } else {
+      const float* bb = b + j0;
+#if OPENARC_GEMM_AVX2
+      if (avx2) return gemm_nn_avx2(ab, bb, cb, i1 - i0, j1 - j0, k, n, n);
+#endif
+      gemm_nn_base(ab, bb, cb, i1 - i0, j1 - j0, k, n, n);
+    }
+  });
 }
 
 }  // namespace openarc::ops

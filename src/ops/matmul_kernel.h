@@ -1,15 +1,20 @@
 // The dense matrix product behind MatMul (and SDPA's two products): C[M,N] = A[M,K] · B, with B
 // stored either [K,N] or [N,K] (transposed, the layout of every Linear weight). Row-major, dense,
-// C fully overwritten. Single-threaded; the fused int8/int4 kernels in kernels/ replace it for
-// compressed weights.
+// C fully overwritten. gemm_f32 splits C over the current thread pool (core/thread_pool.h); the
+// fused int8/int4 kernels in kernels/ replace it for compressed weights.
 #pragma once
 
 #include <cstdint>
 
+#include "kernels/cpu_info.h"
+
 namespace openarc::ops {
 
 // f32: cache-blocked loops written so the compiler vectorises them (no reassociation needed).
+// Bit-identical for every thread count. The instruction set follows kernels::isa_level().
 void gemm_f32(const float* a, const float* b, float* c, int64_t m, int64_t n, int64_t k, bool b_transposed);
+// The body gemm_f32 runs at the current kernels::isa_level(): avx2 or scalar (the x86-64 baseline).
+kernels::IsaLevel gemm_f32_isa();
 
 // Any other arithmetic type: plain loops accumulating in Acc (double for double, a wrapping
 // uint64_t for integers so overflow wraps modulo 2^bits as two's complement does, never UB).

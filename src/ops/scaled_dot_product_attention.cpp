@@ -8,10 +8,12 @@
 // rule gives; exports repeat K/V to H heads before SDPA. A row whose every score is -inf (fully
 // masked) comes out NaN, which is what softmax's 0/0 gives.
 // f16/bf16 compute in f32, f64 in f64.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "core/thread_pool.h"
 #include "ops/all_ops.h"
 #include "ops/broadcast_shapes.h"
 #include "ops/float_io.h"
@@ -135,40 +137,48 @@ class ScaledDotProductAttention : public Op {
     const bool bool_mask = mask && mask->type() == ElementType::boolean;
     const T inf = std::numeric_limits<T>::infinity();
 
-    std::vector<T> w(static_cast<size_t>(L * S));  // attention weights of one batch entry, [L,S]
     const T* qd = q.data<T>();
     const T* kd = k.data<T>();
     const T* vd = v.data<T>();
     T* od = out.data<T>();
-    size_t nb = batch.size();
-    Shape idx(nb, 0);
-    for (int64_t b = 0, total = shape_size(batch); b < total; ++b) {
-      int64_t qo = 0, ko = 0, vo = 0, mo = 0;
-      for (size_t d = 0; d < nb; ++d) qo += idx[d] * qs[d], ko += idx[d] * ks[d], vo += idx[d] * vs[d], mo += idx[d] * ms[d];
-      // attn_weight = MatMul(query, Transpose(key)) * scale
-      product<T>(qd + qo * L * E, kd + ko * S * E, w.data(), L, S, E, true);
-      for (int64_t i = 0; i < L; ++i) {
-        T* row = w.data() + i * S;
-        for (int64_t j = 0; j < S; ++j) {
-          T x = static_cast<T>(row[j] * scale);
-          if (causal_) {
-            if (j > i) x = -inf;  // triu(-inf, k=1)
-          } else if (bool_mask) {
-            if (!mask_t.data<uint8_t>()[mo + i * ms[nb] + j * ms[nb + 1]]) x = -inf;
-          } else if (mask) {
-            x += mask_t.data<T>()[mo + i * ms[nb] + j * ms[nb + 1]];
+    const size_t nb = batch.size();
+    const int64_t total = shape_size(batch);
+    // Threads take whole batch entries (batch x heads): each entry's output rows are computed by
+    // one thread in the single-threaded order, and the products inside run inline.
+    const int64_t entry_macs = std::max<int64_t>(1, L * S * (E + Ev));
+    parallel_for(0, total, std::max<int64_t>(1, (int64_t{1} << 16) / entry_macs), [&](int64_t b0, int64_t b1) {
+      std::vector<T> w(static_cast<size_t>(L * S));  // attention weights of one batch entry, [L,S]
+      Shape idx(nb, 0);  // the batch index of entry b0
+      int64_t rest = b0;
+      for (size_t d = nb; d-- > 0;) idx[d] = rest % batch[d], rest /= batch[d];
+      for (int64_t b = b0; b < b1; ++b) {
+        int64_t qo = 0, ko = 0, vo = 0, mo = 0;
+        for (size_t d = 0; d < nb; ++d) qo += idx[d] * qs[d], ko += idx[d] * ks[d], vo += idx[d] * vs[d], mo += idx[d] * ms[d];
+        // attn_weight = MatMul(query, Transpose(key)) * scale
+        product<T>(qd + qo * L * E, kd + ko * S * E, w.data(), L, S, E, true);
+        for (int64_t i = 0; i < L; ++i) {
+          T* row = w.data() + i * S;
+          for (int64_t j = 0; j < S; ++j) {
+            T x = static_cast<T>(row[j] * scale);
+            if (causal_) {
+              if (j > i) x = -inf;  // triu(-inf, k=1)
+            } else if (bool_mask) {
+              if (!mask_t.data<uint8_t>()[mo + i * ms[nb] + j * ms[nb + 1]]) x = -inf;
+            } else if (mask) {
+              x += mask_t.data<T>()[mo + i * ms[nb] + j * ms[nb + 1]];
+            }
+            row[j] = x;
           }
-          row[j] = x;
+          softmax_slice(row, row, S, 1, false);
         }
-        softmax_slice(row, row, S, 1, false);
+        // return MatMul(attn_weight, value)
+        product<T>(w.data(), vd + vo * S * Ev, od + b * L * Ev, L, Ev, S, false);
+        for (size_t d = nb; d-- > 0;) {
+          if (++idx[d] < batch[d]) break;
+          idx[d] = 0;
+        }
       }
-      // return MatMul(attn_weight, value)
-      product<T>(w.data(), vd + vo * S * Ev, od + b * L * Ev, L, Ev, S, false);
-      for (size_t d = nb; d-- > 0;) {
-        if (++idx[d] < batch[d]) break;
-        idx[d] = 0;
-      }
-    }
+    });
   }
 
   bool causal_;
