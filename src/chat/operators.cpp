@@ -1,5 +1,7 @@
 // Python's semantics for the operators templates use, with Python's TypeError messages.
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "chat/error.h"
@@ -45,8 +47,10 @@ int64_t floor_div(int64_t a, int64_t b) {
   return q;
 }
 
-// "%s" % x: printf-style formatting with the conversions templates plausibly use.
+// "%s" % x: Python's printf-style formatting: %(key)s, flags (- 0 + space #), width, precision and
+// the conversions s r d i u f F e E g G x X o c %.
 Value percent_format(const std::string& fmt, const Value& args) {
+  bool mapping = args.is_mapping();
   List values = args.kind == Value::Kind::Tuple ? *args.list : List{args};
   std::string out;
   size_t next = 0;
@@ -56,25 +60,81 @@ Value percent_format(const std::string& fmt, const Value& args) {
       continue;
     }
     if (++k >= fmt.size()) raise("ValueError", "incomplete format");
+    const Value* v = nullptr;
+    if (fmt[k] == '(') {
+      size_t close = fmt.find(')', k);
+      if (close == std::string::npos) raise("ValueError", "incomplete format key");
+      if (!mapping) raise("TypeError", "format requires a mapping");
+      v = args.find(fmt.substr(k + 1, close - k - 1));
+      if (!v) raise("KeyError", py_str_repr(fmt.substr(k + 1, close - k - 1)));
+      k = close + 1;
+    }
+    std::string flags;
+    while (k < fmt.size() && std::string("-+ #0").find(fmt[k]) != std::string::npos) flags += fmt[k++];
+    std::string width, precision;
+    while (k < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[k]))) width += fmt[k++];
+    if (k < fmt.size() && fmt[k] == '.') {
+      precision = ".";
+      ++k;
+      while (k < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[k]))) precision += fmt[k++];
+    }
+    if (k >= fmt.size()) raise("ValueError", "incomplete format");
+    if (width.size() > 4 || precision.size() > 4) raise("ValueError", "format width or precision too large");
     char c = fmt[k];
     if (c == '%') {
       out += '%';
       continue;
     }
-    if (next >= values.size()) raise("TypeError", "not enough arguments for format string");
-    const Value& v = values[next++];
-    if (c == 's') out += to_str(v);
-    else if (c == 'r') out += to_repr(v);
-    else if (c == 'd' || c == 'i') {
-      if (v.kind == Value::Kind::Float) out += std::to_string(static_cast<int64_t>(std::trunc(v.f)));
-      else if (is_intlike(v)) out += std::to_string(as_int(v));
-      else raise("TypeError", "%", c, " format: a real number is required, not ", type_name(v));
+    if (!v) {
+      if (mapping) {
+        v = &args;
+      } else {
+        if (next >= values.size()) raise("TypeError", "not enough arguments for format string");
+        v = &values[next++];
+      }
+    }
+    std::string spec = "%" + flags + width + precision;
+    char buf[512];
+    if (c == 's' || c == 'r' || c == 'a') {
+      std::string text = c == 's' ? to_str(*v) : to_repr(*v);
+      if (precision.size() > 1) {
+        std::u32string u = utf8_decode(text);
+        size_t p = static_cast<size_t>(std::stoul(precision.substr(1)));
+        if (u.size() > p) text = utf8_encode(u.substr(0, p));
+      }
+      size_t w = width.empty() ? 0 : static_cast<size_t>(std::stoul(width));
+      size_t len = utf8_length(text);
+      if (len < w) {
+        std::string pad(w - len, ' ');
+        text = flags.find('-') != std::string::npos ? text + pad : pad + text;
+      }
+      out += text;
+    } else if (c == 'd' || c == 'i' || c == 'u' || c == 'x' || c == 'X' || c == 'o') {
+      int64_t n;
+      if (v->kind == Value::Kind::Float) {
+        if (c != 'd' && c != 'i' && c != 'u') raise("TypeError", "%", c, " format: an integer is required, not float");
+        n = static_cast<int64_t>(std::trunc(v->f));
+      } else if (is_intlike(*v)) {
+        n = as_int(*v);
+      } else {
+        raise("TypeError", "%", c, " format: a real number is required, not ", type_name(*v));
+      }
+      char conv = c == 'i' || c == 'u' ? 'd' : c;
+      std::snprintf(buf, sizeof buf, (spec + "ll" + conv).c_str(), static_cast<long long>(n));
+      out += buf;
+    } else if (std::string("fFeEgG").find(c) != std::string::npos) {
+      if (!v->is_number()) raise("TypeError", "must be real number, not ", type_name(*v));
+      std::snprintf(buf, sizeof buf, (spec + c).c_str(), as_float(*v));
+      out += buf;
+    } else if (c == 'c') {
+      if (v->is_string() && utf8_length(v->str()) == 1) out += v->str();
+      else if (is_intlike(*v)) utf8_append(out, static_cast<char32_t>(as_int(*v)));
+      else raise("TypeError", "%c requires int or char");
     } else {
-      raise("ValueError", "unsupported format character '", c, "'");
+      raise("ValueError", "unsupported format character '", c, "' (0x", std::hex, static_cast<int>(c), ") at index ", std::dec, k);
     }
   }
-  if (next < values.size() && args.kind == Value::Kind::Tuple)
-    raise("TypeError", "not all arguments converted during string formatting");
+  if (!mapping && next < values.size()) raise("TypeError", "not all arguments converted during string formatting");
   return Value::string(std::move(out));
 }
 
