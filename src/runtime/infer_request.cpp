@@ -1,6 +1,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/thread_pool.h"
 #include "ops/op.h"
 #include "runtime/compiled_model.h"
 
@@ -34,6 +35,9 @@ const Tensor& InferRequest::output(const std::string& name) const { return outpu
 
 void InferRequest::infer() {
   const ir::Model& m = *model_->model_;
+  // Kernels take their threads from the calling thread's current pool (evaluate() has no context
+  // parameter): here the persistent pool of CompileOptions::num_threads (0: default_pool()).
+  ScopedPool pool(shared_pool(model_->options_.num_threads));
   for (size_t k = 0; k < inputs_.size(); ++k)
     check(inputs_[k].valid(), "input '", model_->inputs_[k].name, "' is not set");
 
