@@ -109,7 +109,8 @@ const std::string* Bpe::id_to_token(TokenId id) const {
 
 void Bpe::initial_symbols(std::string_view w, std::vector<Symbol>& symbols) const {
   const bool plain = !options_.continuing_subword_prefix && !options_.end_of_word_suffix;
-  std::optional<std::pair<TokenId, uint32_t>> unk;  // a pending (possibly fused) unknown
+  bool unk = false;  // a pending (possibly fused) unknown of unk_len bytes
+  uint32_t unk_len = 0;
   auto add = [&](TokenId id, uint32_t len) {
     int32_t n = static_cast<int32_t>(symbols.size());
     symbols.push_back({id, n - 1, n + 1, len});
@@ -136,8 +137,8 @@ void Bpe::initial_symbols(std::string_view w, std::vector<Symbol>& symbols) cons
     }
     if (id >= 0) {
       if (unk) {
-        add(unk->first, unk->second);
-        unk.reset();
+        add(*unk_id_, unk_len);
+        unk = false;
       }
       add(id, byte_len);
       continue;
@@ -154,14 +155,15 @@ void Bpe::initial_symbols(std::string_view w, std::vector<Symbol>& symbols) cons
     if (options_.unk_token) {
       if (!unk_id_) fail("the unk_token \"", *options_.unk_token, "\" is not in the vocab");
       if (unk && options_.fuse_unk) {
-        unk->second += byte_len;
+        unk_len += byte_len;
       } else {
-        if (unk) add(unk->first, unk->second);
-        unk = std::make_pair(*unk_id_, byte_len);
+        if (unk) add(*unk_id_, unk_len);
+        unk = true;
+        unk_len = byte_len;
       }
     }
   }
-  if (unk) add(unk->first, unk->second);
+  if (unk) add(*unk_id_, unk_len);
   if (!symbols.empty()) symbols.back().next = -1;
 }
 

@@ -203,7 +203,7 @@ class WordPieceDecoder final : public Decoder {
       std::string& t = tokens[k];
       if (k != 0 || !at_start) {
         if (!prefix_.empty() && t.compare(0, prefix_.size(), prefix_) == 0) t.erase(0, prefix_.size());
-        else t.insert(0, " ");
+        else t.insert(t.begin(), ' ');
       }
       if (cleanup_) {
         replace_all(t, " .", ".");

@@ -8,6 +8,8 @@ namespace {
 
 constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 constexpr size_t kWindowTokens = 8;  // commit once a window holds this many ids
+constexpr size_t kLongWindow = 64;   // a held window this long looks for an earlier commit point
+constexpr size_t kBackoff = 8;       // ... among its last positions
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -46,20 +48,44 @@ std::string IncrementalDecoder::release(std::string raw, bool final) {
   return out;
 }
 
+bool IncrementalDecoder::reaches_decoder(TokenId id) const {
+  return tokenizer_->id_to_token(id) && !(skip_special_ && tokenizer_->is_special(id));
+}
+
+bool IncrementalDecoder::ends_in_byte_run(size_t end) const {
+  if (!tokenizer_->joins_byte_runs()) return false;
+  for (size_t k = end; k-- > 0;) {
+    if (!reaches_decoder(window_[k])) continue;
+    return byte_token(*tokenizer_->id_to_token(window_[k])) >= 0;
+  }
+  return false;
+}
+
 std::string IncrementalDecoder::step(TokenId id) {
   window_.push_back(id);
+  // A byte token extends a run whose text is known only at its end: nothing to decode yet.
+  if (tokenizer_->joins_byte_runs() && reaches_decoder(id) && byte_token(*tokenizer_->id_to_token(id)) >= 0) return {};
   std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
-  if (ends_with(text, kReplacementChar)) return {};
-  if (tokenizer_->joins_byte_runs()) {
-    // The last token that reaches the decoder (unknown and skipped ids do not).
-    for (size_t k = window_.size(); k-- > 0;) {
-      const std::string* t = tokenizer_->id_to_token(window_[k]);
-      if (!t || (skip_special_ && tokenizer_->is_special(window_[k]))) continue;
-      if (byte_token(*t) >= 0) return {};
-      break;
+  bool held = ends_with(text, kReplacementChar) || ends_in_byte_run(window_.size()) ||
+              text.compare(0, window_text_.size(), window_text_) != 0;
+  if (held) {
+    // A long held window (bytes that are not valid UTF-8) would make every step decode it
+    // again: commit the longest final prefix among the last few positions instead.
+    if (!windowed_ || window_.size() < kLongWindow) return {};
+    for (size_t k = window_.size() - 1; k + kBackoff >= window_.size() && k > 0; --k) {
+      std::span<const TokenId> head(window_.data(), k);
+      std::string head_text = tokenizer_->decode_raw(head, skip_special_, window_at_start_);
+      if (head_text.empty() || ends_with(head_text, kReplacementChar) || ends_in_byte_run(k) ||
+          head_text.compare(0, window_text_.size(), window_text_) != 0)
+        continue;
+      std::string fresh = head_text.substr(window_text_.size());
+      window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(k));
+      window_text_.clear();
+      window_at_start_ = false;
+      return release(std::move(fresh), false);
     }
+    return {};
   }
-  if (text.compare(0, window_text_.size(), window_text_) != 0) return {};  // not final yet
   std::string fresh = text.substr(window_text_.size());
   window_text_ = std::move(text);
   if (windowed_ && window_.size() >= kWindowTokens && !window_text_.empty()) {

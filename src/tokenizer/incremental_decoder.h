@@ -30,6 +30,8 @@ class IncrementalDecoder {
 
  private:
   std::string release(std::string raw, bool final);
+  bool reaches_decoder(TokenId id) const;   // known and not skipped
+  bool ends_in_byte_run(size_t end) const;  // window_[0..end) ends in a <0xNN> token
 
   const Tokenizer* tokenizer_;
   bool skip_special_;

@@ -61,7 +61,7 @@ class ByteLevelPre final : public PreTokenizer {
   void pre_tokenize(std::vector<Piece>& pieces) const override {
     if (add_prefix_space_ || regex_) {
       split_each(pieces, [&](Piece& p) {
-        if (add_prefix_space_ && (p.text.empty() || p.text[0] != ' ')) p.text.insert(0, " ");
+        if (add_prefix_space_ && (p.text.empty() || p.text[0] != ' ')) p.text.insert(p.text.begin(), ' ');
         if (!regex_) return std::vector<std::pair<size_t, size_t>>{{0, p.text.size()}};
         return apply_split_behavior(regex_->find_matches(p.text), SplitBehavior::Isolated);
       });
