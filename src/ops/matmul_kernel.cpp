@@ -38,7 +38,7 @@ OPENARC_INLINE f32x8 load8(const float* p) {
   return v;
 }
 
-OPENARC_INLINE float hsum(f32x8 v) {
+OPENARC_INLINE float hsum(const f32x8& v) {  // by reference: no 32-byte by-value ABI note
   float t = 0;
   for (int l = 0; l < kLanes; ++l) t += v[l];
   return t;
