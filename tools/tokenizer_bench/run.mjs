@@ -36,18 +36,20 @@ const code = ["def f(x):\n    return x * 2\n", "for (int i = 0; i < n; ++i) {\n\
   "const y = await fetch(url, { method: \"POST\" });\n", "    if err != nil {\n        return err\n    }\n"];
 const other = ["我们今天去公园散步", "日本語のテキストです", "한국어 텍스트입니다", "مرحبا بالعالم", "नमस्ते दुनिया",
   "Привет, мир", "Ελληνικά κείμενα", "👩🏽‍💻 🙂 🇫🇷", "naïve café"];
-let text = "";
-const target = megabytes * 1e6;
-while (Buffer.byteLength(text) < target) {
+const parts = [];
+let size = 0;
+const add = (s) => { parts.push(s); size += Buffer.byteLength(s); };
+while (size < megabytes * 1e6) {
   const r = rand(10);
   if (r < 6) {
     let sentence = "";
     for (let i = 0, n = 5 + rand(15); i < n; i++) sentence += (i ? " " : "") + english[rand(english.length)];
-    text += sentence[0].toUpperCase() + sentence.slice(1) + (rand(4) ? ". " : ".\n\n");
-  } else if (r < 8) text += code[rand(code.length)];
-  else if (r < 9) text += String(rand(1e9)) + " " + (rand(1e6) / 100).toFixed(2) + " ";
-  else text += other[rand(other.length)] + " ";
+    add(sentence[0].toUpperCase() + sentence.slice(1) + (rand(4) ? ". " : ".\n\n"));
+  } else if (r < 8) add(code[rand(code.length)]);
+  else if (r < 9) add(String(rand(1e9)) + " " + (rand(1e6) / 100).toFixed(2) + " ");
+  else add(other[rand(other.length)] + " ");
 }
+const text = parts.join("");
 // Documents of about 4 KB, cut at line ends.
 const docs = [];
 for (let start = 0; start < text.length;) {
