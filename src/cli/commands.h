@@ -12,5 +12,7 @@ void add_template_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);   // cmd_tokenize.cpp
 void add_inspect_command(CLI::App& app);    // cmd_inspect.cpp
 void add_convert_command(CLI::App& app);    // cmd_convert.cpp
+void add_generate_command(CLI::App& app);   // cmd_generate.cpp
+void add_chat_command(CLI::App& app);       // cmd_chat.cpp
 
 }  // namespace openarc::cli

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   // One line per subcommand (see commands.h).
   openarc::cli::add_inspect_command(app);
   openarc::cli::add_convert_command(app);
+  openarc::cli::add_generate_command(app);
+  openarc::cli::add_chat_command(app);
   openarc::cli::add_tokenize_command(app);
   openarc::cli::add_devices_command(app);
   openarc::cli::add_template_command(app);

@@ -1,0 +1,200 @@
+// `openarc generate` and `openarc chat` end to end on the demo model: what a user types and sees.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "demo_model.h"
+
+namespace openarc::llm {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Output {
+  int status = -1;
+  std::string out;  // stdout (and stderr when asked)
+};
+
+// Runs `openarc ARGS` with stdin from input_file (else empty).
+Output run(const std::string& args, bool with_stderr = true, const std::string& input_file = "") {
+  std::string cmd = std::string(OPENARC_BINARY) + " " + args;
+  if (!input_file.empty()) cmd += " < " + input_file;
+  else cmd += " < /dev/null";
+  cmd += with_stderr ? " 2>&1" : " 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  Output r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int rc = pclose(p);
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return r;
+}
+
+std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+class CliGenerate : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
+    model_ = test::demo_model();
+  }
+  std::string model_;
+};
+
+TEST_F(CliGenerate, RawGreedyReproducesLlama2c) {
+  for (const auto& c : test::reference_cases()) {
+    Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
+                    std::to_string(c.max_new_tokens) + " --json --prompt " + quote(c.prompt),
+                false);
+    ASSERT_EQ(r.status, 0) << r.out;
+    nlohmann::json j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j.at("prompt_token_ids").get<std::vector<int64_t>>(), c.prompt_ids) << c.prompt;
+    EXPECT_EQ(j.at("token_ids").get<std::vector<int64_t>>(), c.output_ids) << c.prompt;
+    EXPECT_EQ(j.at("text").get<std::string>(), c.output_text) << c.prompt;
+    EXPECT_EQ(j.at("reasoning"), "");
+    EXPECT_EQ(j.at("finish_reason"), "length");
+    EXPECT_EQ(j.at("metrics").at("output_tokens"), c.max_new_tokens);
+    EXPECT_EQ(j.at("metrics").at("input_tokens"), c.prompt_ids.size());
+  }
+}
+
+TEST_F(CliGenerate, StreamsTheTextToStdout) {
+  const auto c = test::reference_cases().at(1);
+  Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
+                  std::to_string(c.max_new_tokens) + " --prompt " + quote(c.prompt),
+              false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_EQ(r.out, c.output_text + "\n");
+}
+
+TEST_F(CliGenerate, PromptIsAUserMessageWithoutRaw) {
+  // The demo template renders "<s>" + the message: the same ids as the raw prompt with BOS.
+  Output chat = run("generate --model " + model_ + " --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
+  Output raw = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
+  ASSERT_EQ(chat.status, 0) << chat.out;
+  ASSERT_EQ(raw.status, 0) << raw.out;
+  EXPECT_EQ(nlohmann::json::parse(chat.out)["token_ids"], nlohmann::json::parse(raw.out)["token_ids"]);
+}
+
+TEST_F(CliGenerate, MessagesFileAndRepeatedStop) {
+  test::TempDir dir;
+  std::ofstream(dir.file("m.json")) << R"([{"role": "user", "content": "Once upon a time"}])";
+  Output r = run("generate --model " + model_ + " --temperature 0 --max-new-tokens 40 --json --stop 'nothing like it' "
+                  "--stop 'girl named' --messages " + dir.file("m.json"),
+              false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["text"], ", there was a little ");  // the reference text up to the stop string
+  EXPECT_EQ(j["finish_reason"], "stop");
+
+  std::ofstream(dir.file("bad.json")) << R"({"messages": [{"content": "no role"}]})";
+  r = run("generate --model " + model_ + " --messages " + dir.file("bad.json"));
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.out, HasSubstr("bad.json"));
+  EXPECT_THAT(r.out, HasSubstr("role"));
+}
+
+TEST_F(CliGenerate, NSamplesAndSeed) {
+  auto args = "generate --model " + model_ + " --raw --max-new-tokens 12 --temperature 1 --seed 5 --n 3 --json --prompt Once";
+  Output a = run(args, false), b = run(args, false);
+  ASSERT_EQ(a.status, 0) << a.out;
+  nlohmann::json j = nlohmann::json::parse(a.out);
+  ASSERT_EQ(j["sequences"].size(), 3u);
+  EXPECT_EQ(j["sequences"][0]["token_ids"], j["token_ids"]);
+  EXPECT_EQ(a.out.substr(0, a.out.find("\"metrics\"")), b.out.substr(0, b.out.find("\"metrics\"")));
+}
+
+TEST_F(CliGenerate, BadValuesNameTheSetting) {
+  Output r = run("generate --model " + model_ + " --raw --prompt Once --temperature -1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("temperature"));
+  r = run("generate --model " + model_ + " --raw --prompt Once --top-k lots");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("top_k"));
+  r = run("generate --model " + model_ + " --raw --prompt Once --stop-token-ids 9999");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("stop_token_ids"));
+  r = run("generate --model " + model_ + " --raw --prompt Once --no-such-flag 1");
+  EXPECT_NE(r.status, 0);
+  EXPECT_THAT(r.out, HasSubstr("no-such-flag"));
+  r = run("generate --model " + model_ + " --raw");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("--prompt"));
+  r = run("generate --model /nonexistent/model --raw --prompt x");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("/nonexistent/model"));
+}
+
+TEST_F(CliGenerate, ContextWindow) {
+  Output r = run("generate --model " + model_ + " --raw --prompt 'Once upon a time' --ctx-size 32 --max-new-tokens 40");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("40"));
+  EXPECT_THAT(r.out, HasSubstr("32"));
+  r = run("generate --model " + model_ + " --raw --temperature 0 --json --prompt 'Lily and Tom went to the park' "
+          "--ctx-size 16 --max-new-tokens 10 --truncate",
+          false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["prompt_token_ids"].size(), 6u);  // 16 - 10
+  EXPECT_EQ(j["token_ids"].size(), 10u);
+}
+
+TEST_F(CliGenerate, NoChatTemplateSuggestsRaw) {
+  test::TempDir dir;
+  fs::copy(model_, dir.file("m"), fs::copy_options::recursive);
+  nlohmann::json cfg = nlohmann::json::parse(std::ifstream(dir.file("m/tokenizer_config.json")));
+  cfg.erase("chat_template");
+  std::ofstream(dir.file("m/tokenizer_config.json")) << cfg.dump();
+  Output r = run("generate --model " + dir.file("m") + " --prompt Once");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_THAT(r.out, HasSubstr("chat template"));
+  EXPECT_THAT(r.out, HasSubstr("--raw"));
+  r = run("generate --model " + dir.file("m") + " --raw --max-new-tokens 3 --prompt Once", false);
+  EXPECT_EQ(r.status, 0) << r.out;
+}
+
+TEST_F(CliGenerate, ChatFromAScript) {
+  test::TempDir dir;
+  std::ofstream(dir.file("script.txt")) << "/set temperature 0\n/set max-new-tokens 16\n/set top_p 7\n"
+                                           "Once upon a time\n/reset\n/system Be brief.\nOnce upon a time\n"
+                                           "/bogus\n/quit\nthis line is never read\n";
+  Output r = run("chat --model " + model_, false, dir.file("script.txt"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  // The first answer is the greedy continuation (the template renders "<s>Once upon a time").
+  const auto c = test::reference_cases().at(1);
+  Output gen = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --prompt 'Once upon a time'", false);
+  ASSERT_EQ(gen.status, 0);
+  EXPECT_THAT(r.out, HasSubstr(gen.out.substr(0, gen.out.size() - 1) + "\n[ttft "));
+  EXPECT_THAT(r.out, HasSubstr("(temperature = 0)"));
+  EXPECT_THAT(r.out, HasSubstr("error: top_p"));  // a bad /set is refused, the chat goes on
+  EXPECT_THAT(r.out, HasSubstr("(conversation cleared)"));
+  EXPECT_THAT(r.out, HasSubstr("(system message set)"));
+  EXPECT_THAT(r.out, HasSubstr("unknown command /bogus"));
+  EXPECT_THAT(r.out, HasSubstr("16 tokens"));
+  EXPECT_THAT(r.out, HasSubstr("tokens/s"));
+  EXPECT_THAT(r.out, Not(HasSubstr("never read")));
+}
+
+TEST_F(CliGenerate, ChatEndsAtEof) {
+  test::TempDir dir;
+  std::ofstream(dir.file("script.txt")) << "/set max_new_tokens 4\nOnce";
+  Output r = run("chat --model " + model_, false, dir.file("script.txt"));
+  EXPECT_EQ(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("4 tokens"));
+}
+
+}  // namespace
+}  // namespace openarc::llm
