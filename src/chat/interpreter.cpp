@@ -232,9 +232,13 @@ Interpreter::Flow Interpreter::exec_for(const Stmt& s) {
 
 Value Interpreter::make_macro(const Stmt& s, std::shared_ptr<Frame> defined_in, const std::string& name) {
   const Stmt* macro = &s;
-  return Value::function(name, [macro, defined_in, name](Interpreter& in, CallArgs& args) -> Value {
+  // The macro is stored in the frame it closes over, so it holds that frame weakly (no cycle).
+  std::weak_ptr<Frame> scope = defined_in;
+  return Value::function(name, [macro, scope, name](Interpreter& in, CallArgs& args) -> Value {
     CallDepthGuard guard(in);
-    auto frame = std::make_shared<Frame>(Frame{{}, defined_in});
+    std::shared_ptr<Frame> parent = scope.lock();
+    if (!parent) raise("TemplateRuntimeError", "macro '", name, "' was called after the scope that defined it ended");
+    auto frame = std::make_shared<Frame>(Frame{{}, parent});
     const auto& params = macro->params;
     if (args.pos.size() > params.size())
       raise("TypeError", "macro '", name, "' takes not more than ", params.size(), " argument(s)");
