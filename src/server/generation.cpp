@@ -55,6 +55,13 @@ HttpResponse json_response(const json& body, int status) {
   return r;
 }
 
+HttpResponse generation_route(ServerContext& ctx, HttpRequest& req, ApiKind kind, RequestParser parse) {
+  json body = parse_body(req.body);
+  auto model = ctx.registry.get(model_field(body));
+  ParsedRequest parsed = parse(body, model->pipeline->default_config(), ctx.options.limits);
+  return run_generation(ctx, req, kind, std::move(parsed), model);
+}
+
 HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, ParsedRequest parsed,
                             std::shared_ptr<ModelEntry> model) {
   auto job = std::make_shared<Job>();

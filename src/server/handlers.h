@@ -33,4 +33,8 @@ HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, 
 
 HttpResponse json_response(const nlohmann::json& body, int status = 200);
 
+// A generation route: parse the body with `parse` against the named model's defaults, then run it.
+using RequestParser = ParsedRequest (*)(const nlohmann::json&, const llm::GenerationConfig&, const RequestLimits&);
+HttpResponse generation_route(ServerContext& ctx, HttpRequest& req, ApiKind kind, RequestParser parse);
+
 }  // namespace openarc::server

@@ -48,6 +48,19 @@ class Base : public ResponseFormat {
     return combined_metrics(results).timings_json();
   }
 
+  // The last chunks of a stream: `last` (finish reasons) with timings, then, when the client
+  // asked for usage, `usage_chunk` (no choices) with usage and timings.
+  std::vector<json> closing(json last, json usage_chunk, const std::vector<llm::GenerationResult>& results) const {
+    last["timings"] = timings(results);
+    std::vector<json> out{std::move(last)};
+    if (request_.include_usage) {
+      usage_chunk["usage"] = usage(results);
+      usage_chunk["timings"] = timings(results);
+      out.push_back(std::move(usage_chunk));
+    }
+    return out;
+  }
+
   const ParsedRequest& request_;
   std::string model_;
   const tokenizer::Tokenizer& tokenizer_;
@@ -98,22 +111,12 @@ class ChatFormat : public Base {
   }
 
   std::vector<json> finish(const std::vector<llm::GenerationResult>& results) override {
-    std::vector<json> out;
     const llm::GenerationResult& r = results.front();
     json choices = json::array();
     for (size_t i = 0; i < r.sequences.size(); ++i)
       choices.push_back({{"index", i}, {"delta", json::object()}, {"logprobs", nullptr},
                          {"finish_reason", finish_name(r.sequences[i].finish_reason)}});
-    json last = chunk(choices);
-    last["timings"] = timings(results);
-    out.push_back(last);
-    if (request_.include_usage) {
-      json u = chunk(json::array());
-      u["usage"] = usage(results);
-      u["timings"] = timings(results);
-      out.push_back(u);
-    }
-    return out;
+    return closing(chunk(choices), chunk(json::array()), results);
   }
 
   json body(const std::vector<llm::GenerationResult>& results) override {
@@ -191,16 +194,7 @@ class CompletionFormat : public Base {
       for (size_t i = 0; i < results[p].sequences.size(); ++i)
         choices.push_back({{"index", choice_index(p, static_cast<int64_t>(i))}, {"text", ""}, {"logprobs", nullptr},
                            {"finish_reason", finish_name(results[p].sequences[i].finish_reason)}});
-    json last = chunk(choices);
-    last["timings"] = timings(results);
-    std::vector<json> out{last};
-    if (request_.include_usage) {
-      json u = chunk(json::array());
-      u["usage"] = usage(results);
-      u["timings"] = timings(results);
-      out.push_back(u);
-    }
-    return out;
+    return closing(chunk(choices), chunk(json::array()), results);
   }
 
   json body(const std::vector<llm::GenerationResult>& results) override {

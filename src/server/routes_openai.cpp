@@ -40,17 +40,11 @@ HttpResponse get_model(ServerContext& ctx, HttpRequest& req) {
 }
 
 HttpResponse chat_completions(ServerContext& ctx, HttpRequest& req) {
-  json body = parse_body(req.body);
-  auto model = ctx.registry.get(model_field(body));
-  ParsedRequest parsed = parse_chat_request(body, model->pipeline->default_config(), ctx.options.limits);
-  return run_generation(ctx, req, ApiKind::chat, std::move(parsed), model);
+  return generation_route(ctx, req, ApiKind::chat, parse_chat_request);
 }
 
 HttpResponse completions(ServerContext& ctx, HttpRequest& req) {
-  json body = parse_body(req.body);
-  auto model = ctx.registry.get(model_field(body));
-  ParsedRequest parsed = parse_completion_request(body, model->pipeline->default_config(), ctx.options.limits);
-  return run_generation(ctx, req, ApiKind::completion, std::move(parsed), model);
+  return generation_route(ctx, req, ApiKind::completion, parse_completion_request);
 }
 
 }  // namespace openarc::server

@@ -109,10 +109,7 @@ HttpResponse status(ServerContext& ctx, HttpRequest&) {
 }
 
 HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req) {
-  json body = parse_body(req.body);
-  auto model = ctx.registry.get(model_field(body));
-  ParsedRequest parsed = parse_generate_request(body, model->pipeline->default_config(), ctx.options.limits);
-  return run_generation(ctx, req, ApiKind::optimum, std::move(parsed), model);
+  return generation_route(ctx, req, ApiKind::optimum, parse_generate_request);
 }
 
 }  // namespace openarc::server
