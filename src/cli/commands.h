@@ -7,6 +7,8 @@ class App;
 }
 
 namespace openarc::cli {
+void add_infer_command(CLI::App& app);     // cmd_infer.cpp
+void add_serve_command(CLI::App& app);     // cmd_serve.cpp
 void add_devices_command(CLI::App& app);   // cmd_devices.cpp
 void add_template_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);   // cmd_tokenize.cpp

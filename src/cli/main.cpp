@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "openarc 0.1.0");
   // One line per subcommand (see commands.h).
+  openarc::cli::add_infer_command(app);
+  openarc::cli::add_serve_command(app);
   openarc::cli::add_inspect_command(app);
   openarc::cli::add_convert_command(app);
   openarc::cli::add_generate_command(app);
