@@ -163,3 +163,16 @@ test('a disconnect cancels the generation and frees the model at once', async ()
   const status = await (await fetch(`${server.url}/optimum/status`)).json();
   assert.equal(status.models[0].busy, false);
 });
+
+test('greedy chat over HTTP equals `openarc generate` on the command line', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { binary, demoModel } = await import('./server_fixture.mjs');
+  const cli = JSON.parse(execFileSync(binary, ['generate', '--model', demoModel, '--prompt', 'Lily had a ball',
+    '--temperature', '0', '--max-new-tokens', '24', '--json']).toString());
+  const r = await client.chat.completions.create({
+    model: 'stories260K', messages: [{ role: 'user', content: 'Lily had a ball' }], max_tokens: 24, temperature: 0,
+  });
+  assert.equal(r.choices[0].message.content, cli.text);
+  assert.equal(r.usage.completion_tokens, cli.token_ids.length);
+  assert.equal(r.usage.prompt_tokens, cli.prompt_token_ids.length);
+});
