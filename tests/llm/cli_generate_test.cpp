@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,13 @@ std::string quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 class CliGenerate : public ::testing::Test {
@@ -164,6 +172,27 @@ TEST_F(CliGenerate, NoChatTemplateSuggestsRaw) {
   EXPECT_THAT(r.out, HasSubstr("--raw"));
   r = run("generate --model " + dir.file("m") + " --raw --max-new-tokens 3 --prompt Once", false);
   EXPECT_EQ(r.status, 0) << r.out;
+}
+
+TEST_F(CliGenerate, InterruptCancelsAndKeepsTheText) {
+  test::TempDir dir;
+  const std::string out = dir.file("out.txt"), err = dir.file("err.txt");
+  // SIGINT once the first text is out (at most ~30 s of waiting); the generation could not end on
+  // its own that soon: 500 tokens with ignore_eos.
+  const std::string script = std::string(OPENARC_BINARY) + " generate --model " + model_ +
+                             " --raw --ignore-eos --temperature 0 --max-new-tokens 500 --prompt Once > " + out +
+                             " 2> " + err + " & p=$!; i=0; while [ ! -s " + out +
+                             " ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; kill -INT $p; wait $p; echo $?";
+  FILE* p = popen(("sh -c " + quote(script)).c_str(), "r");
+  char buf[64] = {};
+  size_t n = fread(buf, 1, sizeof buf - 1, p);
+  pclose(p);
+  EXPECT_EQ(std::string(buf, n), "0\n");
+  const std::string err_text = read_file(err);
+  EXPECT_THAT(err_text, HasSubstr("finish cancelled"));
+  ASSERT_EQ(err_text.front(), '[') << err_text;
+  EXPECT_LT(std::stoll(err_text.substr(1)), 500);
+  EXPECT_GT(read_file(out).size(), 1u);  // what was generated, then a newline
 }
 
 TEST_F(CliGenerate, ChatFromAScript) {
