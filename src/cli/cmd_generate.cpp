@@ -1,6 +1,6 @@
 // `openarc generate --model DIR (--prompt TEXT | --messages FILE.json) [settings] [--raw] [--json]`:
 // one generation, streamed to stdout as it is produced, or printed as one JSON object with --json
-// (text, reasoning, token_ids, prompt_token_ids, finish_reason, metrics). Ctrl-C stops the
+// (text, reasoning, token_ids, prompt_token_ids, finish_reason, metrics; logprobs when asked). Ctrl-C stops the
 // generation and still prints what was generated.
 #include <CLI/CLI.hpp>
 
@@ -57,6 +57,15 @@ nlohmann::ordered_json sequence_json(const llm::SequenceResult& s) {
   j["reasoning"] = s.reasoning;
   j["token_ids"] = s.token_ids;
   j["finish_reason"] = std::string(llm::to_string(s.finish_reason));
+  if (!s.logprobs.empty()) {  // with --logprobs: one entry per token, alternatives most likely first
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const llm::SampledToken& t : s.logprobs) {
+      nlohmann::ordered_json top = nlohmann::ordered_json::array();
+      for (const llm::TokenLogprob& alt : t.top_logprobs) top.push_back({{"token", alt.token}, {"logprob", alt.logprob}});
+      list.push_back({{"token", t.token}, {"logprob", t.logprob}, {"top_logprobs", top}});
+    }
+    j["logprobs"] = list;
+  }
   return j;
 }
 

@@ -125,6 +125,23 @@ TEST_F(CliGenerate, NSamplesAndSeed) {
   EXPECT_EQ(a.out.substr(0, a.out.find("\"metrics\"")), b.out.substr(0, b.out.find("\"metrics\"")));
 }
 
+TEST_F(CliGenerate, Logprobs) {
+  Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 4 --logprobs --top-logprobs 3 "
+                 "--json --prompt Once", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["logprobs"].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    const auto& t = j["logprobs"][i];
+    EXPECT_EQ(t["token"], j["token_ids"][i]);
+    ASSERT_EQ(t["top_logprobs"].size(), 3u);
+    // Greedy: the chosen token is the most likely one; log probabilities are <= 0 and descend.
+    EXPECT_EQ(t["top_logprobs"][0]["token"], t["token"]);
+    EXPECT_LE(t["logprob"].get<double>(), 0.0);
+    EXPECT_GE(t["top_logprobs"][0]["logprob"].get<double>(), t["top_logprobs"][1]["logprob"].get<double>());
+  }
+}
+
 TEST_F(CliGenerate, BadValuesNameTheSetting) {
   Output r = run("generate --model " + model_ + " --raw --prompt Once --temperature -1");
   EXPECT_EQ(r.status, 1);
