@@ -35,5 +35,16 @@ test-asan:
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer targets (clang, ASan + UBSan) in build-fuzz, each run for 60 s on its committed seed
+# corpus (fuzz/corpus/<name>); new inputs it finds go to build-fuzz/corpus/<name>.
+fuzz:
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPENARC_FUZZ=ON -DOPENARC_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@set -e; for src in fuzz/*_fuzzer.cpp; do \
+	  name=$$(basename $$src _fuzzer.cpp); \
+	  cmake --build build-fuzz -j $(JOBS) --target openarc_$${name}_fuzzer; \
+	  mkdir -p build-fuzz/corpus/$$name; \
+	  ./build-fuzz/openarc_$${name}_fuzzer -max_total_time=60 -max_len=8192 build-fuzz/corpus/$$name fuzz/corpus/$$name; \
+	done
+
 clean:
 	rm -rf build build-asan build-fuzz
