@@ -1,6 +1,7 @@
 #include "ir/constant_data.h"
 
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 #include "core/error.h"
@@ -52,6 +53,15 @@ void bind_constant_data(Node& node, const std::shared_ptr<MappedFile>& weights) 
   check(offset <= weights->size() && size <= weights->size() - offset, "data at offset ", offset, " with size ", size,
         " lies past the end of the weights file ", weights->path(), " (", weights->size(), " bytes)");
   const uint8_t* base = weights->data() ? weights->data() + offset : nullptr;
+  // Exports place constants at any byte offset; a multi-byte element at a misaligned address
+  // cannot be loaded as its C++ type, so such a constant is copied into an aligned buffer.
+  size_t align = bit_width(type) >= 8 ? bit_width(type) / 8 : 1;
+  if (base && reinterpret_cast<uintptr_t>(base) % align != 0) {
+    Tensor copy(type, shape.dims());
+    std::memcpy(copy.data(), base, needed);
+    node.constant = copy;
+    return;
+  }
   // The view shares ownership of the mapping (aliasing constructor).
   node.constant = Tensor::view(type, shape.dims(), base, std::shared_ptr<const void>(weights, base));
 }

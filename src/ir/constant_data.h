@@ -1,5 +1,6 @@
 // A Const layer's data: `element_type`, `shape`, `offset` and `size` from its <data>, checked
-// against each other and against the weights file, and bound as a zero-copy view of the mapping.
+// against each other and against the weights file, and bound as a zero-copy view of the mapping
+// (copied only when a multi-byte type sits at a misaligned offset).
 #pragma once
 
 #include <cstdint>

@@ -144,6 +144,24 @@ TEST(Reader, ConstantsViewTheMappedWeights) {
   EXPECT_EQ(keep.get_f64(2), 3.0);
 }
 
+TEST(Reader, MisalignedConstantsAreCopiedToAlignedMemory) {
+  // Exports put constants at odd offsets; an f32 at offset 1 cannot be read in place.
+  ScratchDir dir;
+  std::string xml = kTiny;
+  xml.replace(xml.find("offset=\"4\""), 10, "offset=\"1\"");
+  std::string bin(16, '\0');
+  float w[3] = {1.5f, -2.0f, 3.0f};
+  std::memcpy(bin.data() + 1, w, sizeof w);
+  write_text(dir.file("tiny.xml"), xml);
+  write_text(dir.file("tiny.bin"), bin);
+  Model m = read_model(dir.file("tiny.xml"));
+  const Tensor& c = m.nodes[1].constant;
+  ASSERT_TRUE(c.valid());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(c.data()) % alignof(float), 0u);
+  EXPECT_EQ(c.get_f64(0), 1.5);
+  EXPECT_EQ(c.get_f64(2), 3.0);
+}
+
 TEST(Reader, MissingBinIsAnErrorOnlyWhenWeightsAreRequired) {
   ScratchDir dir;
   write_text(dir.file("tiny.xml"), kTiny);
