@@ -69,8 +69,8 @@ int run_server(ServeOptions options) {
   server.bind();
   const ServeOptions& o = server.context().options;
   std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-  std::fprintf(stderr, "openarc: API       http://%s:%d/v1\nopenarc: dashboard http://%s:%d/\n", host.c_str(),
-               server.port(), host.c_str(), server.port());
+  // The dashboard's address joins this line when the dashboard exists.
+  std::fprintf(stderr, "openarc: API       http://%s:%d/v1\n", host.c_str(), server.port());
   std::thread loader([&server] { server.load_startup_models(); });
   std::thread waiter([&server, set] {
     int sig = 0;
