@@ -1,0 +1,339 @@
+// The SIMD linear body, written once over a vector of W floats. Included by linear_avx2.cpp and
+// linear_avx512.cpp inside their own namespace, after their `#pragma GCC target` and their
+// definitions of: W, VF, vzero vset1 vload vstore vadd vsub vmul vfma vhsum,
+// vload_partial / vstore_partial (first `count` lanes), vload_f16 vload_bf16 (W elements),
+// vload_u8 vload_i8 (W bytes), vsplit_u4 vsplit_i4 (W bytes -> the low nibbles and the high
+// nibbles, W each), vordered_u4 vordered_i4 (W/2 bytes -> W elements in order), transpose(VF[W]),
+// and the blocking constants kGemvRows (rows per GEMV pass) and kMr (x rows per GEMM micro-tile).
+//
+// m = 1 (decode): a fused GEMV streams kGemvRows rows of W at a time, each x vector loaded once
+// for all of them, with two accumulators per row. Integer weights accumulate q * x per group
+// and apply the scale once per group; the zero point goes in as -zp * scale * sum(x over the
+// group), the sum computed once per call (per lane, so it cancels lane by lane). 4-bit weights
+// split each byte into its low and high nibble vectors without shuffles; x is permuted once per
+// call to match (in each chunk of 2W elements: the even ones, then the odd ones).
+//
+// m > 1 (prefill), and weights the GEMV does not take (groups that are not a multiple of the
+// vector): a panel of kNr rows x kKb columns of W is dequantized once, transposed to [kKb][kNr],
+// into a per-thread buffer, and a kMr x kNr register-blocked micro-kernel runs over every row of
+// x. The K blocks are accumulated in y in a fixed order.
+//
+// Each output element's arithmetic depends only on its row of W, never on which other rows share
+// a pass or a thread: results are bit-identical for every thread count.
+
+constexpr int kNr = 2 * W;  // GEMM panel width: two vectors of output columns
+constexpr int kKb = 256;    // GEMM K block: the panel is kKb * kNr floats (32 KB at W = 16)
+
+// ---- m = 1 -------------------------------------------------------------------------------
+
+template <ElementType T>
+inline VF load_float_weights(const uint8_t* row, int64_t c) {
+  if constexpr (T == ElementType::f32) return vload(reinterpret_cast<const float*>(row) + c);
+  else if constexpr (T == ElementType::f16) return vload_f16(row + 2 * c);
+  else return vload_bf16(row + 2 * c);
+}
+
+template <ElementType T, int R>
+void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r0, float* y, const float* bias) {
+  const int64_t k = w.k;
+  constexpr int64_t es = T == ElementType::f32 ? 4 : 2;
+  const uint8_t* rows[R];
+  for (int i = 0; i < R; ++i) rows[i] = static_cast<const uint8_t*>(w.data) + (r0 + i) * k * es;
+  VF acc[R][2];
+  for (int i = 0; i < R; ++i) acc[i][0] = acc[i][1] = vzero();
+  int64_t c = 0;
+  for (; c + 2 * W <= k; c += 2 * W) {
+    VF x0 = vload(x + c), x1 = vload(x + c + W);
+    for (int i = 0; i < R; ++i) {
+      acc[i][0] = vfma(load_float_weights<T>(rows[i], c), x0, acc[i][0]);
+      acc[i][1] = vfma(load_float_weights<T>(rows[i], c + W), x1, acc[i][1]);
+    }
+  }
+  if (c + W <= k) {
+    VF x0 = vload(x + c);
+    for (int i = 0; i < R; ++i) acc[i][0] = vfma(load_float_weights<T>(rows[i], c), x0, acc[i][0]);
+    c += W;
+  }
+  for (int i = 0; i < R; ++i) {
+    float s = vhsum(vadd(acc[i][0], acc[i][1]));
+    for (int64_t t = c; t < k; ++t) s += x[t] * load_weight(w, r0 + i, t);
+    y[r0 + i] = s + (bias ? bias[r0 + i] : 0.0f);
+  }
+}
+
+// x prepared once per call for the integer GEMV.
+struct GemvInput {
+  const float* x;   // [k]: as given (8-bit) or nibble-permuted (4-bit)
+  const float* sx;  // [groups][W]: per-lane sums of x over each group (only with a zero point)
+};
+
+// Scale and -zp * scale of rows [r0, r0 + R) as f32: s[R][G], nzs[R][G].
+template <int R>
+void gemv_row_params(const LinearWeights& w, int64_t r0, float* s, float* nzs) {
+  const int64_t G = w.groups();
+  for (int i = 0; i < R; ++i) {
+    const int64_t base = (r0 + i) * G;
+    float* si = s + i * G;
+    int64_t g = 0;
+    if (w.scale_type == ElementType::f16)
+      for (; g + W <= G; g += W)
+        vstore(si + g, vload_f16(static_cast<const uint8_t*>(w.scale) + 2 * (base + g)));
+    for (; g < G; ++g) si[g] = load_scale(w, base + g);
+    if (w.zero_point != nullptr)
+      for (g = 0; g < G; ++g) nzs[i * G + g] = -load_zero_point(w, base + g) * si[g];
+  }
+}
+
+template <ElementType T, int R>
+void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, float* y, const float* bias,
+                   float* params) {
+  const int64_t k = w.k, G = w.groups(), gs = w.group_size;
+  constexpr bool four = T == ElementType::u4 || T == ElementType::i4;
+  float* s = params;           // [R][G]
+  float* nzs = params + R * G;  // [R][G]
+  gemv_row_params<R>(w, r0, s, nzs);
+  const uint8_t* rows[R];
+  for (int i = 0; i < R; ++i)
+    rows[i] = static_cast<const uint8_t*>(w.data) + (four ? (r0 + i) * k / 2 : (r0 + i) * k);
+  const bool zp = w.zero_point != nullptr;
+  VF tot[R];
+  for (int i = 0; i < R; ++i) tot[i] = vzero();
+  for (int64_t g = 0; g < G; ++g) {
+    VF ga[R][2];
+    for (int i = 0; i < R; ++i) ga[i][0] = ga[i][1] = vzero();
+    const int64_t c0 = g * gs, c1 = c0 + gs;
+    if constexpr (four) {
+      for (int64_t c = c0; c < c1; c += 2 * W) {
+        VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
+        for (int i = 0; i < R; ++i) {
+          VF lo, hi;
+          if constexpr (T == ElementType::u4) vsplit_u4(rows[i] + c / 2, lo, hi);
+          else vsplit_i4(rows[i] + c / 2, lo, hi);
+          ga[i][0] = vfma(lo, xlo, ga[i][0]);
+          ga[i][1] = vfma(hi, xhi, ga[i][1]);
+        }
+      }
+    } else {
+      int64_t c = c0;
+      for (; c + 2 * W <= c1; c += 2 * W) {
+        VF x0 = vload(in.x + c), x1 = vload(in.x + c + W);
+        for (int i = 0; i < R; ++i) {
+          if constexpr (T == ElementType::u8) {
+            ga[i][0] = vfma(vload_u8(rows[i] + c), x0, ga[i][0]);
+            ga[i][1] = vfma(vload_u8(rows[i] + c + W), x1, ga[i][1]);
+          } else {
+            ga[i][0] = vfma(vload_i8(rows[i] + c), x0, ga[i][0]);
+            ga[i][1] = vfma(vload_i8(rows[i] + c + W), x1, ga[i][1]);
+          }
+        }
+      }
+      if (c < c1) {  // an odd number of vectors in the group
+        VF x0 = vload(in.x + c);
+        for (int i = 0; i < R; ++i) {
+          if constexpr (T == ElementType::u8) ga[i][0] = vfma(vload_u8(rows[i] + c), x0, ga[i][0]);
+          else ga[i][0] = vfma(vload_i8(rows[i] + c), x0, ga[i][0]);
+        }
+      }
+    }
+    for (int i = 0; i < R; ++i) tot[i] = vfma(vadd(ga[i][0], ga[i][1]), vset1(s[i * G + g]), tot[i]);
+    if (zp) {
+      VF sxg = vload(in.sx + g * W);
+      for (int i = 0; i < R; ++i) tot[i] = vfma(sxg, vset1(nzs[i * G + g]), tot[i]);
+    }
+  }
+  for (int i = 0; i < R; ++i) y[r0 + i] = vhsum(tot[i]) + (bias ? bias[r0 + i] : 0.0f);
+}
+
+inline bool gemv_takes(const LinearWeights& w) {
+  if (is_float_weight(w.type)) return true;
+  if (is_4bit(w.type)) return w.group_size % (2 * W) == 0;
+  return w.group_size % W == 0;
+}
+
+template <ElementType T>
+void gemv(const LinearWeights& w, const GemvInput& in, float* y, const float* bias) {
+  constexpr int R = kGemvRows;
+  for_each_row_range(w, 1, 16, [&](int64_t r0, int64_t r1) {
+    int64_t r = r0;
+    if constexpr (is_float_weight(T)) {
+      for (; r + R <= r1; r += R) gemv_float_rows<T, R>(w, in.x, r, y, bias);
+      for (; r < r1; ++r) gemv_float_rows<T, 1>(w, in.x, r, y, bias);
+    } else {
+      float* params = scratch(kScratchRows, static_cast<size_t>(2 * R * w.groups()));  // s, nzs [2][R][G]
+      for (; r + R <= r1; r += R) gemv_int_rows<T, R>(w, in, r, y, bias, params);
+      for (; r < r1; ++r) gemv_int_rows<T, 1>(w, in, r, y, bias, params);
+    }
+  });
+}
+
+void gemv_dispatch(const LinearWeights& w, const float* x, float* y, const float* bias) {
+  using ET = ElementType;
+  const int64_t k = w.k, G = w.groups();
+  GemvInput in{x, nullptr};
+  if (is_4bit(w.type)) {
+    float* xp = scratch(kScratchX, static_cast<size_t>(k));  // [k] x, nibble order per 2W chunk
+    for (int64_t c0 = 0; c0 < k; c0 += 2 * W)
+      for (int j = 0; j < W; ++j) {
+        xp[c0 + j] = x[c0 + 2 * j];
+        xp[c0 + W + j] = x[c0 + 2 * j + 1];
+      }
+    in.x = xp;
+  }
+  if (w.zero_point != nullptr) {
+    float* sx = scratch(kScratchXSum, static_cast<size_t>(G * W));  // [G][W] lane sums of x per group
+    for (int64_t g = 0; g < G; ++g) {
+      VF acc = vzero();
+      for (int64_t c = g * w.group_size; c < (g + 1) * w.group_size; c += W) acc = vadd(acc, vload(in.x + c));
+      vstore(sx + g * W, acc);
+    }
+    in.sx = sx;
+  }
+  switch (w.type) {
+    case ET::f32: return gemv<ET::f32>(w, in, y, bias);
+    case ET::f16: return gemv<ET::f16>(w, in, y, bias);
+    case ET::bf16: return gemv<ET::bf16>(w, in, y, bias);
+    case ET::u8: return gemv<ET::u8>(w, in, y, bias);
+    case ET::i8: return gemv<ET::i8>(w, in, y, bias);
+    case ET::u4: return gemv<ET::u4>(w, in, y, bias);
+    default: return gemv<ET::i4>(w, in, y, bias);
+  }
+}
+
+// ---- m > 1 -------------------------------------------------------------------------------
+
+// W vectors of W[r][c .. c + count) for one row, count <= W (missing lanes are zero). `fast`
+// says the segment lies in one group, is whole, and (4-bit) starts on a byte; s and zp are that
+// group's scale and zero point.
+template <ElementType T>
+inline VF load_segment(const LinearWeights& w, int64_t r, int64_t c, int count, bool fast, float s, float zp) {
+  const uint8_t* base = static_cast<const uint8_t*>(w.data);
+  if (fast) {
+    const int64_t i = r * w.k + c;
+    if constexpr (T == ElementType::f32) return vload(reinterpret_cast<const float*>(base) + i);
+    else if constexpr (T == ElementType::f16) return vload_f16(base + 2 * i);
+    else if constexpr (T == ElementType::bf16) return vload_bf16(base + 2 * i);
+    else {
+      VF q;
+      if constexpr (T == ElementType::u8) q = vload_u8(base + i);
+      else if constexpr (T == ElementType::i8) q = vload_i8(base + i);
+      else if constexpr (T == ElementType::u4) q = vordered_u4(base + i / 2);
+      else q = vordered_i4(base + i / 2);
+      return vmul(vsub(q, vset1(zp)), vset1(s));
+    }
+  }
+  alignas(64) float tmp[W] = {};
+  for (int t = 0; t < count; ++t) tmp[t] = load_weight(w, r, c + t);
+  return vload(tmp);
+}
+
+// B[kk][j] = W[p0 + j][kb0 + kk] for kk < kbn, j < kNr (rows past nc are zero).
+template <ElementType T>
+void dequantize_panel(const LinearWeights& w, int64_t p0, int nc, int64_t kb0, int kbn, float* B,
+                      float* params) {
+  constexpr bool is_int = !is_float_weight(T);
+  const int64_t gs = is_int ? w.group_size : w.k, G = w.groups();
+  const bool whole_groups = !is_int || gs % W == 0;
+  const bool byte_rows = !is_4bit(T) || w.k % 2 == 0;
+  const int64_t g_lo = kb0 / gs, g_n = (kb0 + kbn - 1) / gs - g_lo + 1;
+  float* s = params;               // [kNr][g_n] scales of the groups this block touches
+  float* zp = params + kNr * g_n;  // [kNr][g_n] zero points
+  if constexpr (is_int) {
+    for (int j = 0; j < nc; ++j)
+      for (int64_t g = 0; g < g_n; ++g) {
+        s[j * g_n + g] = load_scale(w, (p0 + j) * G + g_lo + g);
+        zp[j * g_n + g] = load_zero_point(w, (p0 + j) * G + g_lo + g);
+      }
+  }
+  for (int j0 = 0; j0 < kNr; j0 += W) {
+    for (int c = 0; c < kbn; c += W) {
+      const int count = kbn - c < W ? kbn - c : W;
+      const bool fast = whole_groups && byte_rows && count == W;
+      const int64_t gi = (kb0 + c) / gs - g_lo;
+      VF v[W];
+      for (int jj = 0; jj < W; ++jj) {
+        const int j = j0 + jj;
+        if (j < nc) {
+          float sj = is_int ? s[j * g_n + gi] : 0.0f, zj = is_int ? zp[j * g_n + gi] : 0.0f;
+          v[jj] = load_segment<T>(w, p0 + j, kb0 + c, count, fast, sj, zj);
+        } else {
+          v[jj] = vzero();
+        }
+      }
+      transpose(v);
+      for (int t = 0; t < count; ++t) vstore(B + (c + t) * kNr + j0, v[t]);
+    }
+  }
+}
+
+// y[i][0 .. nc) (+)= x[i][0 .. kbn) . B for i < MR; the first K block starts from the bias.
+template <int MR>
+void micro_kernel(const float* x, int64_t ldx, const float* B, int kbn, float* y, int64_t ldy, int nc,
+                  bool first, const float* bias) {
+  VF acc[MR][2];
+  const int n0 = nc < W ? nc : W, n1 = nc > W ? nc - W : 0;
+  if (first) {
+    VF b0 = bias ? vload_partial(bias, n0) : vzero();
+    VF b1 = bias && n1 > 0 ? vload_partial(bias + W, n1) : vzero();
+    for (int i = 0; i < MR; ++i) acc[i][0] = b0, acc[i][1] = b1;
+  } else {
+    for (int i = 0; i < MR; ++i) {
+      acc[i][0] = vload_partial(y + i * ldy, n0);
+      acc[i][1] = n1 > 0 ? vload_partial(y + i * ldy + W, n1) : vzero();
+    }
+  }
+  for (int kk = 0; kk < kbn; ++kk) {
+    VF b0 = vload(B + kk * kNr), b1 = vload(B + kk * kNr + W);
+    for (int i = 0; i < MR; ++i) {
+      VF xb = vset1(x[i * ldx + kk]);
+      acc[i][0] = vfma(xb, b0, acc[i][0]);
+      acc[i][1] = vfma(xb, b1, acc[i][1]);
+    }
+  }
+  for (int i = 0; i < MR; ++i) {
+    vstore_partial(y + i * ldy, acc[i][0], n0);
+    if (n1 > 0) vstore_partial(y + i * ldy + W, acc[i][1], n1);
+  }
+}
+
+template <int... I>
+void micro_any(int mr, std::integer_sequence<int, I...>, const float* x, int64_t ldx, const float* B, int kbn,
+               float* y, int64_t ldy, int nc, bool first, const float* bias) {
+  ((mr == I + 1 ? micro_kernel<I + 1>(x, ldx, B, kbn, y, ldy, nc, first, bias) : void()), ...);
+}
+
+template <ElementType T>
+void gemm(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
+  const int64_t n = w.n, k = w.k;
+  for_each_row_range(w, m, kNr, [&](int64_t n0, int64_t n1) {
+    float* B = scratch(kScratchPanel, static_cast<size_t>(kKb) * kNr);  // [kKb][kNr] panel of W^T
+    const int64_t gs = is_float_weight(T) ? k : w.group_size;
+    // [2][kNr][groups a K block touches] scales and zero points of the panel's rows
+    float* params = scratch(kScratchRows, static_cast<size_t>(2 * kNr * (kKb / gs + 2)));
+    for (int64_t kb0 = 0; kb0 < k; kb0 += kKb) {
+      const int kbn = static_cast<int>(k - kb0 < kKb ? k - kb0 : kKb);
+      for (int64_t p0 = n0; p0 < n1; p0 += kNr) {
+        const int nc = static_cast<int>(n1 - p0 < kNr ? n1 - p0 : kNr);
+        dequantize_panel<T>(w, p0, nc, kb0, kbn, B, params);
+        for (int64_t i0 = 0; i0 < m; i0 += kMr) {
+          const int mr = static_cast<int>(m - i0 < kMr ? m - i0 : kMr);
+          micro_any(mr, std::make_integer_sequence<int, kMr>{}, x + i0 * k + kb0, k, B, kbn, y + i0 * n + p0, n,
+                    nc, kb0 == 0, bias ? bias + p0 : nullptr);
+        }
+      }
+    }
+  });
+}
+
+void linear_body(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
+  using ET = ElementType;
+  if (m == 1 && gemv_takes(w)) return gemv_dispatch(w, x, y, bias);
+  switch (w.type) {
+    case ET::f32: return gemm<ET::f32>(w, x, m, y, bias);
+    case ET::f16: return gemm<ET::f16>(w, x, m, y, bias);
+    case ET::bf16: return gemm<ET::bf16>(w, x, m, y, bias);
+    case ET::u8: return gemm<ET::u8>(w, x, m, y, bias);
+    case ET::i8: return gemm<ET::i8>(w, x, m, y, bias);
+    case ET::u4: return gemm<ET::u4>(w, x, m, y, bias);
+    default: return gemm<ET::i4>(w, x, m, y, bias);
+  }
+}
