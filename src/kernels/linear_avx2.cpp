@@ -56,6 +56,9 @@ inline void vsplit_i4(const void* p, VF& lo, VF& hi) {
   lo = _mm256_cvtepi32_ps(_mm256_srai_epi32(_mm256_slli_epi32(d, 28), 28));
   hi = _mm256_cvtepi32_ps(_mm256_srai_epi32(d, 4));
 }
+// A 16-entry lookup costs AVX2 two permutes and a blend: converting the nibble is cheaper.
+constexpr bool kNibbleTable = false;
+
 // 4 bytes -> 8 nibbles in element order (see the AVX-512 twin).
 inline __m256i ordered_nibbles_top(const void* p) {
   int32_t v;

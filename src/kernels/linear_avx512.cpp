@@ -61,6 +61,14 @@ inline void vsplit_i4(const void* p, VF& lo, VF& hi) {
   lo = _mm512_cvtepi32_ps(_mm512_srai_epi32(_mm512_slli_epi32(d, 28), 28));
   hi = _mm512_cvtepi32_ps(_mm512_srai_epi32(d, 4));
 }
+// The nibble table lookup: vpermps reads only the low 4 bits of each index lane.
+constexpr bool kNibbleTable = true;
+inline __m512i vnibble_bytes(const void* p) { return _mm512_cvtepu8_epi32(_mm_loadu_si128(static_cast<const __m128i*>(p))); }
+inline __m512i vshift4(__m512i v) { return _mm512_srli_epi32(v, 4); }
+inline __m512i vload_words(const void* p) { return _mm512_loadu_si512(p); }
+inline __m512i vshift_nibbles(__m512i v, int j) { return j == 0 ? v : _mm512_srli_epi32(v, 4 * j); }
+inline VF vlookup16(VF table, __m512i index) { return _mm512_permutexvar_ps(index, table); }
+
 // 8 bytes -> 16 nibbles in element order: each byte doubled, then lane 2j keeps its low nibble
 // and lane 2j + 1 its high nibble (shifted to the top, then back down).
 inline __m512i ordered_nibbles_top(const void* p) {

@@ -5,6 +5,11 @@
 // vload_u8 vload_i8 (W bytes), vsplit_u4 vsplit_i4 (W bytes -> the low nibbles and the high
 // nibbles, W each), vordered_u4 vordered_i4 (W/2 bytes -> W elements in order), transpose(VF[W]),
 // and the blocking constants kGemvRows (rows per GEMV pass) and kMr (x rows per GEMM micro-tile).
+// With kNibbleTable, the ISA also has vnibble_bytes (W bytes -> W integer lanes holding one
+// byte each), vshift4 (each lane >> 4), vload_words (4W bytes, one dword per lane),
+// vshift_nibbles (each lane >> 4j) and vlookup16 (lane = table[lane & 15], one permute), and
+// the 4-bit GEMV looks each nibble up in a per-group table of (q - zp) * scale instead of
+// converting it (no and, no convert, no per-group epilogue).
 //
 // m = 1 (decode): a fused GEMV streams kGemvRows rows of W at a time, each x vector loaded once
 // for all of them, with two accumulators per row. Integer weights accumulate q * x per group
@@ -63,13 +68,14 @@ void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r0, float* 
 
 // x prepared once per call for the integer GEMV.
 struct GemvInput {
-  const float* x;   // [k]: as given (8-bit) or nibble-permuted (4-bit)
-  const float* sx;  // [groups][W]: per-lane sums of x over each group (only with a zero point)
+  const float* x;     // [k]: as given (8-bit) or nibble-permuted (4-bit)
+  const float* sx;    // [groups][W]: per-lane sums of x over each group (only with a zero point)
+  bool wide = false;  // 4-bit table path on chunks of 8W elements (groups a multiple of 8W)
 };
 
-// Scale and -zp * scale of rows [r0, r0 + R) as f32: s[R][G], nzs[R][G].
+// Scale and -zp * scale (or, with zp_only, zp) of rows [r0, r0 + R) as f32: s[R][G], nzs[R][G].
 template <int R>
-void gemv_row_params(const LinearWeights& w, int64_t r0, float* s, float* nzs) {
+void gemv_row_params(const LinearWeights& w, int64_t r0, float* s, float* nzs, bool zp_only) {
   const int64_t G = w.groups();
   for (int i = 0; i < R; ++i) {
     const int64_t base = (r0 + i) * G;
@@ -79,8 +85,17 @@ void gemv_row_params(const LinearWeights& w, int64_t r0, float* s, float* nzs) {
       for (; g + W <= G; g += W)
         vstore(si + g, vload_f16(static_cast<const uint8_t*>(w.scale) + 2 * (base + g)));
     for (; g < G; ++g) si[g] = load_scale(w, base + g);
-    if (w.zero_point != nullptr)
-      for (g = 0; g < G; ++g) nzs[i * G + g] = -load_zero_point(w, base + g) * si[g];
+    if (w.zero_point == nullptr) continue;
+    float* zi = nzs + i * G;
+    const uint8_t* zp = static_cast<const uint8_t*>(w.zero_point);
+    g = 0;
+    if (w.zero_point_type == ElementType::u8)
+      for (; g + W <= G; g += W) vstore(zi + g, vload_u8(zp + base + g));
+    else if (w.zero_point_type == ElementType::u4 && base % 2 == 0)
+      for (; g + W <= G; g += W) vstore(zi + g, vordered_u4(zp + (base + g) / 2));
+    for (; g < G; ++g) zi[g] = load_zero_point(w, base + g);
+    if (!zp_only)
+      for (g = 0; g < G; ++g) zi[g] = -zi[g] * si[g];
   }
 }
 
@@ -91,11 +106,50 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
   constexpr bool four = T == ElementType::u4 || T == ElementType::i4;
   float* s = params;           // [R][G]
   float* nzs = params + R * G;  // [R][G]
-  gemv_row_params<R>(w, r0, s, nzs);
+  gemv_row_params<R>(w, r0, s, nzs, four && kNibbleTable);
   const uint8_t* rows[R];
   for (int i = 0; i < R; ++i)
     rows[i] = static_cast<const uint8_t*>(w.data) + (four ? (r0 + i) * k / 2 : (r0 + i) * k);
   const bool zp = w.zero_point != nullptr;
+  if constexpr (four && kNibbleTable) {
+    // The 16 values a nibble stands for: u4 0..15, i4 0..7 then -8..-1 (the byte's low 4 bits).
+    alignas(64) float iota_values[16];
+    for (int q = 0; q < 16; ++q) iota_values[q] = static_cast<float>(T == ElementType::u4 || q < 8 ? q : q - 16);
+    const VF iota = vload(iota_values);
+    VF acc[R][2];
+    for (int i = 0; i < R; ++i) acc[i][0] = acc[i][1] = vzero();
+    for (int64_t g = 0; g < G; ++g) {
+      VF table[R];  // [R] (q - zp) * scale of this group, by nibble
+      for (int i = 0; i < R; ++i) {
+        VF q = zp ? vsub(iota, vset1(nzs[i * G + g])) : iota;
+        table[i] = vmul(q, vset1(s[i * G + g]));
+      }
+      int64_t c = g * gs;
+      const int64_t c1 = c + gs;
+      if (in.wide) {
+        // Each lane's dword holds 8 nibbles: shift j puts nibble j of every lane at its bottom.
+        for (; c < c1; c += 8 * W) {
+          VF xs[8];
+          for (int j = 0; j < 8; ++j) xs[j] = vload(in.x + c + j * W);
+          for (int i = 0; i < R; ++i) {
+            auto v = vload_words(rows[i] + c / 2);
+            for (int j = 0; j < 8; ++j)
+              acc[i][j & 1] = vfma(vlookup16(table[i], vshift_nibbles(v, j)), xs[j], acc[i][j & 1]);
+          }
+        }
+      }
+      for (; c < c1; c += 2 * W) {
+        VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
+        for (int i = 0; i < R; ++i) {
+          auto b = vnibble_bytes(rows[i] + c / 2);
+          acc[i][0] = vfma(vlookup16(table[i], b), xlo, acc[i][0]);
+          acc[i][1] = vfma(vlookup16(table[i], vshift4(b)), xhi, acc[i][1]);
+        }
+      }
+    }
+    for (int i = 0; i < R; ++i) y[r0 + i] = vhsum(vadd(acc[i][0], acc[i][1])) + (bias ? bias[r0 + i] : 0.0f);
+    return;
+  }
   VF tot[R];
   for (int i = 0; i < R; ++i) tot[i] = vzero();
   for (int64_t g = 0; g < G; ++g) {
@@ -171,15 +225,22 @@ void gemv_dispatch(const LinearWeights& w, const float* x, float* y, const float
   const int64_t k = w.k, G = w.groups();
   GemvInput in{x, nullptr};
   if (is_4bit(w.type)) {
-    float* xp = scratch(kScratchX, static_cast<size_t>(k));  // [k] x, nibble order per 2W chunk
-    for (int64_t c0 = 0; c0 < k; c0 += 2 * W)
-      for (int j = 0; j < W; ++j) {
-        xp[c0 + j] = x[c0 + 2 * j];
-        xp[c0 + W + j] = x[c0 + 2 * j + 1];
-      }
+    float* xp = scratch(kScratchX, static_cast<size_t>(k));  // [k] x in the order the nibbles come
+    in.wide = kNibbleTable && w.group_size % (8 * W) == 0;
+    if (in.wide) {  // per 8W chunk: vector j, lane l holds element 8l + j (dword l's nibble j)
+      for (int64_t c0 = 0; c0 < k; c0 += 8 * W)
+        for (int j = 0; j < 8; ++j)
+          for (int l = 0; l < W; ++l) xp[c0 + j * W + l] = x[c0 + 8 * l + j];
+    } else {  // per 2W chunk: the even elements (low nibbles), then the odd ones
+      for (int64_t c0 = 0; c0 < k; c0 += 2 * W)
+        for (int j = 0; j < W; ++j) {
+          xp[c0 + j] = x[c0 + 2 * j];
+          xp[c0 + W + j] = x[c0 + 2 * j + 1];
+        }
+    }
     in.x = xp;
   }
-  if (w.zero_point != nullptr) {
+  if (w.zero_point != nullptr && !(is_4bit(w.type) && kNibbleTable)) {
     float* sx = scratch(kScratchXSum, static_cast<size_t>(G * W));  // [G][W] lane sums of x per group
     for (int64_t g = 0; g < G; ++g) {
       VF acc = vzero();
