@@ -31,6 +31,10 @@ constexpr int kKb = 256;    // GEMM K block: the panel is kKb * kNr floats (32 K
 
 // ---- m = 1 -------------------------------------------------------------------------------
 
+// Rows of W are short (1-8 KB), so the hardware prefetcher retrains at every row pass; each
+// pass therefore prefetches, as it reads, the same bytes of the next pass (R rows further on).
+inline void prefetch_next_pass(const uint8_t* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T0); }
+
 template <ElementType T>
 inline VF load_float_weights(const uint8_t* row, int64_t c) {
   if constexpr (T == ElementType::f32) return vload(reinterpret_cast<const float*>(row) + c);
@@ -47,9 +51,11 @@ void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r0, float* 
   VF acc[R][2];
   for (int i = 0; i < R; ++i) acc[i][0] = acc[i][1] = vzero();
   int64_t c = 0;
+  const int64_t ahead = R * k * es;  // bytes from a row to the same row of the next pass
   for (; c + 2 * W <= k; c += 2 * W) {
     VF x0 = vload(x + c), x1 = vload(x + c + W);
     for (int i = 0; i < R; ++i) {
+      for (int64_t b = 0; b < 2 * W * es; b += 64) prefetch_next_pass(rows[i] + c * es + ahead + b);
       acc[i][0] = vfma(load_float_weights<T>(rows[i], c), x0, acc[i][0]);
       acc[i][1] = vfma(load_float_weights<T>(rows[i], c + W), x1, acc[i][1]);
     }
@@ -111,6 +117,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
   for (int i = 0; i < R; ++i)
     rows[i] = static_cast<const uint8_t*>(w.data) + (four ? (r0 + i) * k / 2 : (r0 + i) * k);
   const bool zp = w.zero_point != nullptr;
+  const int64_t ahead = four ? R * k / 2 : R * k;  // bytes to the same row of the next pass
   if constexpr (four && kNibbleTable) {
     // The 16 values a nibble stands for: u4 0..15, i4 0..7 then -8..-1 (the byte's low 4 bits).
     alignas(64) float iota_values[16];
@@ -132,6 +139,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
           VF xs[8];
           for (int j = 0; j < 8; ++j) xs[j] = vload(in.x + c + j * W);
           for (int i = 0; i < R; ++i) {
+            prefetch_next_pass(rows[i] + c / 2 + ahead);
             auto v = vload_words(rows[i] + c / 2);
             for (int j = 0; j < 8; ++j)
               acc[i][j & 1] = vfma(vlookup16(table[i], vshift_nibbles(v, j)), xs[j], acc[i][j & 1]);
@@ -141,6 +149,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
       for (; c < c1; c += 2 * W) {
         VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
         for (int i = 0; i < R; ++i) {
+          if (c % 128 == 0) prefetch_next_pass(rows[i] + c / 2 + ahead);
           auto b = vnibble_bytes(rows[i] + c / 2);
           acc[i][0] = vfma(vlookup16(table[i], b), xlo, acc[i][0]);
           acc[i][1] = vfma(vlookup16(table[i], vshift4(b)), xhi, acc[i][1]);
@@ -160,6 +169,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
       for (int64_t c = c0; c < c1; c += 2 * W) {
         VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
         for (int i = 0; i < R; ++i) {
+          if (c % 128 == 0) prefetch_next_pass(rows[i] + c / 2 + ahead);
           VF lo, hi;
           if constexpr (T == ElementType::u4) vsplit_u4(rows[i] + c / 2, lo, hi);
           else vsplit_i4(rows[i] + c / 2, lo, hi);
@@ -172,6 +182,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
       for (; c + 2 * W <= c1; c += 2 * W) {
         VF x0 = vload(in.x + c), x1 = vload(in.x + c + W);
         for (int i = 0; i < R; ++i) {
+          if (c % 64 == 0) prefetch_next_pass(rows[i] + c + ahead);
           if constexpr (T == ElementType::u8) {
             ga[i][0] = vfma(vload_u8(rows[i] + c), x0, ga[i][0]);
             ga[i][1] = vfma(vload_u8(rows[i] + c + W), x1, ga[i][1]);
