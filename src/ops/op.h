@@ -45,6 +45,10 @@ class Op {
   // Bit i set: shape inference needs the value of input i (Reshape's target shape, Range's
   // bounds ...). At load those values are known only for constants.
   virtual uint64_t value_inputs() const { return 0; }
+
+  // True when evaluate() writes every element of every output, so the runtime may hand it
+  // buffers that hold a previous step's data. Otherwise outputs arrive zero-filled.
+  virtual bool fills_output() const { return false; }
 };
 
 // Helpers shared by op implementations.
