@@ -58,10 +58,11 @@ struct Pipeline::Impl {
     }
     request->infer();
     const Tensor& logits = request->output(out_logits);
-    check(logits.rank() == 3 && logits.shape()[1] == s && logits.shape()[2] == vocab,
+    // [1, s, vocab], or [1, 1, vocab] when the runtime computes the last position only.
+    check(logits.rank() == 3 && (logits.shape()[1] == s || logits.shape()[1] == 1) && logits.shape()[2] == vocab,
           "the model's logits have shape ", openarc::to_string(logits.shape()), ", expected [1,", s, ",", vocab, "]");
     std::vector<float> row(static_cast<size_t>(vocab));
-    int64_t offset = (s - 1) * vocab;
+    int64_t offset = (logits.shape()[1] - 1) * vocab;
     if (logits.type() == ElementType::f32) {
       std::copy_n(logits.data<float>() + offset, vocab, row.begin());
     } else {
@@ -82,7 +83,9 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
   Impl& impl = *p->impl_;
 
   auto model = std::make_shared<ir::Model>(ir::read_model(ir::resolve_model_xml(dir)));
-  impl.compiled = runtime::CompiledModel::compile(model, options.compile);
+  runtime::CompileOptions compile = options.compile;
+  compile.last_position_logits = true;  // generation reads the last row only
+  impl.compiled = runtime::CompiledModel::compile(model, compile);
   impl.request = std::make_unique<runtime::InferRequest>(impl.compiled->create_infer_request());
   const auto& inputs = impl.compiled->inputs();
   auto find_input = [&](const char* name, size_t& index) {

@@ -1,6 +1,8 @@
 #include "runtime/compiled_model.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 #include "core/error.h"
 #include "graph/bind.h"
@@ -33,6 +35,11 @@ size_t index_of(const std::vector<PortInfo>& ports, const std::string& name, con
 
 }  // namespace
 
+bool optimize_by_default() {
+  const char* v = std::getenv("OPENARC_REFERENCE");
+  return v == nullptr || *v == 0 || std::strcmp(v, "0") == 0;
+}
+
 std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model> model, CompileOptions options) {
   check(model != nullptr, "no model to compile");
   bool bound = std::all_of(model->nodes.begin(), model->nodes.end(), [](const ir::Node& n) { return n.op != nullptr; });
@@ -44,6 +51,14 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
   }
 
   std::shared_ptr<CompiledModel> cm(new CompiledModel());
+  if (options.optimize && optimize_by_default()) {
+    // The passes rewrite the graph: work on a copy so the caller's model stays as read.
+    auto optimized = std::make_shared<ir::Model>(*model);
+    graph::PassOptions po;
+    po.last_position_logits = options.last_position_logits;
+    cm->fusions_ = graph::optimize(*optimized, po);
+    model = std::move(optimized);
+  }
   cm->model_ = std::move(model);
   cm->options_ = options;
   const ir::Model& m = *cm->model_;
@@ -78,14 +93,7 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
     cm->variables_.push_back(v);
   }
 
-  cm->last_use_.assign(m.nodes.size(), 0);
-  for (size_t i = 0; i < m.nodes.size(); ++i) {
-    cm->last_use_[i] = i;
-    // A Result's input is read after the whole graph ran: never freed (even when a later node,
-    // such as an Assign, is its last consumer in the order).
-    const size_t use = m.nodes[i].type == "Result" ? m.nodes.size() : i;
-    for (const ir::OutputRef& r : m.nodes[i].inputs) cm->last_use_[r.node] = std::max(cm->last_use_[r.node], use);
-  }
+  cm->plan_ = ExecutionPlan::build(m);
   return cm;
 }
 

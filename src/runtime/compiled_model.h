@@ -9,13 +9,24 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "graph/passes.h"
 #include "ir/model.h"
+#include "runtime/execution_plan.h"
 
 namespace openarc::runtime {
 
 struct CompileOptions {
   int num_threads = 0;  // 0: every core
+  // Run graph::optimize (fusions onto fast kernels). Off: every node runs its reference op, the
+  // path the fused kernels are tested against. The environment variable OPENARC_REFERENCE=1 turns
+  // it off for every model the process compiles.
+  bool optimize = true;
+  // Compute the logits for the last position only (generation reads nothing else).
+  bool last_position_logits = false;
 };
+
+// True unless OPENARC_REFERENCE is set to something other than 0 / empty.
+bool optimize_by_default();
 
 // A model input or output as a caller sees it.
 struct PortInfo {
@@ -45,6 +56,8 @@ class CompiledModel : public std::enable_shared_from_this<CompiledModel> {
   size_t output_index(const std::string& name) const;  // throws Error listing the outputs
   const ir::Model& model() const { return *model_; }
   const CompileOptions& options() const { return options_; }
+  // What graph::optimize did (empty when it did not run).
+  const std::vector<graph::PassCount>& fusions() const { return fusions_; }
 
   InferRequest create_infer_request() const;
 
@@ -57,11 +70,16 @@ class CompiledModel : public std::enable_shared_from_this<CompiledModel> {
   std::vector<PortInfo> inputs_, outputs_;
   std::vector<VariableInfo> variables_;
   std::vector<size_t> parameter_nodes_, result_nodes_;
-  std::vector<size_t> last_use_;  // per node: the last node that reads one of its outputs
+  std::vector<graph::PassCount> fusions_;
+  ExecutionPlan plan_;
 };
 
 class InferRequest {
  public:
+  InferRequest(InferRequest&&) noexcept;
+  InferRequest& operator=(InferRequest&&) noexcept;
+  ~InferRequest();
+
   void set_input(size_t index, Tensor value);
   void set_input(const std::string& name, Tensor value);
   const Tensor& input(size_t index) const { return inputs_.at(index); }
@@ -90,9 +108,12 @@ class InferRequest {
   friend class CompiledModel;
   explicit InferRequest(std::shared_ptr<const CompiledModel> model);
 
+  struct RunState;  // the plan's buffers and what the previous run computed (infer_request.cpp)
+
   std::shared_ptr<const CompiledModel> model_;
   std::vector<Tensor> inputs_, outputs_;
   std::map<std::string, Tensor> states_;
+  std::unique_ptr<RunState> run_;
 };
 
 }  // namespace openarc::runtime

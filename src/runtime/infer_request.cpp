@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <cstring>
+#include <new>
 
 #include "core/error.h"
 #include "core/thread_pool.h"
@@ -7,10 +9,87 @@
 
 namespace openarc::runtime {
 
-InferRequest::InferRequest(std::shared_ptr<const CompiledModel> model) : model_(std::move(model)) {
+// What a request keeps between runs: every value's tensor (a view into its slot, its own buffer,
+// or an external tensor), the argument vectors handed to each op, and the previous signature.
+struct InferRequest::RunState {
+  struct Slot {
+    std::shared_ptr<uint8_t[]> data;  // 64-byte aligned, `capacity` bytes
+    size_t capacity = 0;
+    uint32_t generation = 0;  // bumped when the buffer moves: views of it are stale
+  };
+  std::vector<Tensor> values;                  // per value id
+  std::vector<uint32_t> value_generation;      // bumped whenever values[v] is replaced
+  std::vector<uint32_t> slot_generation_seen;  // per value: the slot generation its view was made at
+  std::vector<std::vector<Tensor>> args, outs;  // per step
+  std::vector<std::vector<uint32_t>> arg_generation;
+  std::vector<bool> computed;  // per step: its outputs hold a previous run's result
+  std::vector<Slot> slots;
+  bool ran = false;
+  std::vector<Shape> last_inputs;
+  std::vector<std::pair<std::string, Shape>> last_states;
+
+  explicit RunState(const ExecutionPlan& plan)
+      : values(plan.values.size()),
+        value_generation(plan.values.size(), 0),
+        slot_generation_seen(plan.values.size(), 0),
+        args(plan.steps.size()),
+        outs(plan.steps.size()),
+        arg_generation(plan.steps.size()),
+        computed(plan.steps.size(), false),
+        slots(static_cast<size_t>(plan.slot_count)) {
+    for (size_t i = 0; i < plan.steps.size(); ++i) {
+      args[i].resize(plan.steps[i].inputs.size());
+      arg_generation[i].assign(plan.steps[i].inputs.size(), UINT32_MAX);
+    }
+  }
+
+  void set_value(size_t id, Tensor t) {
+    values[id] = std::move(t);
+    ++value_generation[id];
+  }
+
+  // Gives value `id` a buffer of `type` and `shape` per its storage; keeps the old one when it fits.
+  void bind_output(const ExecutionPlan::Value& v, size_t id, ElementType type, Shape shape) {
+    Tensor& cur = values[id];
+    const size_t bytes = byte_size(type, static_cast<size_t>(shape_size(shape)));
+    switch (v.storage) {
+      case ExecutionPlan::Storage::slot: {
+        Slot& slot = slots[static_cast<size_t>(v.slot)];
+        if (slot.capacity < bytes) {
+          size_t capacity = std::max(bytes, slot.capacity + slot.capacity / 2);
+          capacity = (capacity + 63) / 64 * 64;
+          slot.data = std::shared_ptr<uint8_t[]>(new (std::align_val_t(64)) uint8_t[capacity],
+                                                 [](uint8_t* p) { ::operator delete[](p, std::align_val_t(64)); });
+          slot.capacity = capacity;
+          ++slot.generation;
+        }
+        if (cur.valid() && cur.type() == type && cur.shape() == shape && slot_generation_seen[id] == slot.generation)
+          return;
+        set_value(id, Tensor::view(type, std::move(shape), slot.data.get(), slot.data));
+        slot_generation_seen[id] = slot.generation;
+        return;
+      }
+      case ExecutionPlan::Storage::own:
+        if (cur.valid() && cur.type() == type && cur.shape() == shape) return;
+        set_value(id, Tensor(type, std::move(shape)));
+        return;
+      case ExecutionPlan::Storage::fresh:
+      case ExecutionPlan::Storage::external:
+        set_value(id, Tensor(type, std::move(shape)));
+        return;
+    }
+  }
+};
+
+InferRequest::InferRequest(std::shared_ptr<const CompiledModel> model)
+    : model_(std::move(model)), run_(std::make_unique<RunState>(model_->plan_)) {
   inputs_.resize(model_->inputs_.size());
   outputs_.resize(model_->outputs_.size());
 }
+
+InferRequest::InferRequest(InferRequest&&) noexcept = default;
+InferRequest& InferRequest::operator=(InferRequest&&) noexcept = default;
+InferRequest::~InferRequest() = default;
 
 void InferRequest::set_input(size_t index, Tensor value) {
   check(index < inputs_.size(), "input index ", index, " is out of range: the model has ", inputs_.size(), " inputs");
@@ -35,64 +114,122 @@ const Tensor& InferRequest::output(const std::string& name) const { return outpu
 
 void InferRequest::infer() {
   const ir::Model& m = *model_->model_;
+  const ExecutionPlan& plan = model_->plan_;
+  RunState& rs = *run_;
   // Kernels take their threads from the calling thread's current pool (evaluate() has no context
   // parameter): here the persistent pool of CompileOptions::num_threads (0: default_pool()).
   ScopedPool pool(shared_pool(model_->options_.num_threads));
   for (size_t k = 0; k < inputs_.size(); ++k)
     check(inputs_[k].valid(), "input '", model_->inputs_[k].name, "' is not set");
 
-  std::vector<std::vector<Tensor>> values(m.nodes.size());
+  // What changed since the previous run (the first run: everything).
+  uint64_t changed = ExecutionPlan::kData;
+  std::vector<std::pair<std::string, Shape>> state_shapes;
+  for (const auto& [id, t] : states_) state_shapes.emplace_back(id, t.valid() ? t.shape() : Shape{-1});
+  if (!rs.ran) {
+    changed = ~uint64_t(0);
+  } else {
+    size_t dim = 0;
+    for (size_t k = 0; k < inputs_.size(); ++k) {
+      const Shape& now = inputs_[k].shape();
+      const Shape& before = rs.last_inputs[k];
+      const PartialShape& declared = model_->inputs_[k].shape;
+      if (declared.rank_is_dynamic()) {
+        if (now != before) changed |= signature_bit(ExecutionPlan::kMaxInputDims - 1);
+        continue;
+      }
+      for (size_t d = 0; d < now.size(); ++d, ++dim)
+        if (d >= before.size() || now[d] != before[d]) changed |= signature_bit(dim);
+    }
+    if (state_shapes != rs.last_states) changed |= ExecutionPlan::kStates;
+  }
+
   std::vector<std::pair<std::string, Tensor>> assigned;  // committed after the whole graph ran
   size_t next_param = 0;
-  for (size_t i = 0; i < m.nodes.size(); ++i) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const ExecutionPlan::Step& step = plan.steps[i];
     const ir::Node& n = m.nodes[i];
     try {
       if (n.type == "Const") {
-        values[i] = {n.constant};
-      } else if (n.type == "Parameter") {
-        values[i] = {inputs_[next_param++]};
-      } else {
-        std::vector<Tensor> args;
-        std::vector<ops::InputInfo> info;
-        args.reserve(n.inputs.size());
-        for (const ir::OutputRef& r : n.inputs) args.push_back(values[r.node].at(r.port));
-        for (const Tensor& t : args) info.push_back({t.type(), PartialShape(t.shape()), &t});
-
-        if (n.type == "ReadValue") {
-          auto it = states_.find(n.attrs.str("variable_id"));
-          if (it != states_.end() && it->second.valid()) {
-            values[i] = {it->second};
-            continue;
-          }
-          // Unset state: the value is the initializer's, whatever variable_shape declares
-          // (its dynamic dims are only known from the initializer).
-          if (!args.empty()) {
-            values[i] = {args[0]};
-            continue;
-          }
-        }
-        std::vector<ops::OutputInfo> out_info = n.op->infer(info);
-        std::vector<Tensor> out;
-        out.reserve(out_info.size());
-        for (const ops::OutputInfo& o : out_info) out.emplace_back(o.type, o.shape.to_shape());
-        n.op->evaluate(args, out);
-        if (n.type == "Assign") assigned.emplace_back(n.attrs.str("variable_id"), out[0]);
-        values[i] = std::move(out);
+        if (!rs.computed[i]) rs.set_value(step.first_output, n.constant);
+        rs.computed[i] = true;
+        continue;
       }
+      if (n.type == "Parameter") {
+        rs.set_value(step.first_output, inputs_[next_param++]);
+        continue;
+      }
+      std::vector<Tensor>& args = rs.args[i];
+      for (size_t k = 0; k < step.inputs.size(); ++k) {
+        const size_t v = step.inputs[k];
+        if (rs.arg_generation[i][k] != rs.value_generation[v]) {
+          args[k] = rs.values[v];
+          rs.arg_generation[i][k] = rs.value_generation[v];
+        }
+      }
+      if (n.type == "ReadValue") {
+        auto it = states_.find(n.attrs.str("variable_id"));
+        // Unset state: the value is the initializer's, whatever variable_shape declares (its
+        // dynamic dims are only known from the initializer).
+        if (it != states_.end() && it->second.valid()) {
+          rs.set_value(step.first_output, it->second);
+          continue;
+        }
+        if (!args.empty()) {
+          rs.set_value(step.first_output, args[0]);
+          continue;
+        }
+        rs.computed[i] = false;  // no initializer: the op makes the value, every run
+      }
+      if (n.type == "Result") continue;
+      if (n.type == "Assign") {  // the state becomes the input's value (a fresh tensor each run)
+        rs.set_value(step.first_output, args[0]);
+        assigned.emplace_back(n.attrs.str("variable_id"), args[0]);
+        continue;
+      }
+      if (rs.computed[i] && !(step.value_deps & changed)) continue;  // same value as last run
+
+      std::vector<Tensor>& outs = rs.outs[i];
+      const size_t outputs = n.output_types.size();
+      if (!rs.computed[i] || (step.shape_deps & changed)) {
+        std::vector<ops::InputInfo> info;
+        info.reserve(args.size());
+        for (const Tensor& t : args) info.push_back({t.type(), PartialShape(t.shape()), &t});
+        std::vector<ops::OutputInfo> out_info = n.op->infer(info);
+        check(out_info.size() == outputs, "gives ", out_info.size(), " outputs, the model says ", outputs);
+        for (size_t p = 0; p < outputs; ++p)
+          rs.bind_output(plan.values[step.first_output + p], step.first_output + p, out_info[p].type,
+                         out_info[p].shape.to_shape());
+      } else {
+        for (size_t p = 0; p < outputs; ++p) {
+          const Tensor& cur = rs.values[step.first_output + p];
+          rs.bind_output(plan.values[step.first_output + p], step.first_output + p, cur.type(), cur.shape());
+        }
+      }
+      outs.resize(outputs);
+      for (size_t p = 0; p < outputs; ++p) {
+        const size_t v = step.first_output + p;
+        if (outs[p].data() != rs.values[v].data() || outs[p].shape() != rs.values[v].shape()) outs[p] = rs.values[v];
+        // Reference ops may leave elements unwritten (out-of-range gathers are zeros by spec).
+        if (!step.fills_output && plan.values[v].storage != ExecutionPlan::Storage::fresh && outs[p].byte_size())
+          std::memset(outs[p].data(), 0, outs[p].byte_size());
+      }
+      n.op->evaluate(args, outs);
+      rs.computed[i] = true;
     } catch (const Error& e) {
       fail("layer ", n.id, " '", n.name, "' (", n.type, "-", n.version, "): ", e.what());
     }
-    // Free what no later node reads (a Result's input is read once the graph has run).
-    if (n.type == "Result") continue;
-    for (const ir::OutputRef& r : n.inputs)
-      if (model_->last_use_[r.node] == i) values[r.node].clear();
   }
 
   for (size_t k = 0; k < model_->result_nodes_.size(); ++k) {
     const ir::OutputRef& src = m.nodes[model_->result_nodes_[k]].inputs.at(0);
-    outputs_[k] = values[src.node].at(src.port);
+    outputs_[k] = rs.values[plan.steps[src.node].first_output + src.port];
   }
   for (auto& [id, value] : assigned) states_[id] = std::move(value);
+  rs.ran = true;
+  rs.last_inputs.clear();
+  for (const Tensor& t : inputs_) rs.last_inputs.push_back(t.shape());
+  rs.last_states = std::move(state_shapes);  // as this run found them
 }
 
 std::vector<std::string> InferRequest::state_names() const {
