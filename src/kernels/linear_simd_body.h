@@ -11,14 +11,15 @@
 // the 4-bit GEMV looks each nibble up in a per-group table of (q - zp) * scale instead of
 // converting it (no and, no convert, no per-group epilogue).
 //
-// m = 1 (decode): a fused GEMV streams kGemvRows rows of W at a time, each x vector loaded once
-// for all of them, with two accumulators per row. Integer weights accumulate q * x per group
+// m = 1 (decode; integer weights up to m = 4, one pass per row of x): a fused GEMV streams
+// kGemvRows rows of W at a time, each x vector loaded once for all of them, with two
+// accumulators per row, prefetching the next pass. Integer weights accumulate q * x per group
 // and apply the scale once per group; the zero point goes in as -zp * scale * sum(x over the
 // group), the sum computed once per call (per lane, so it cancels lane by lane). 4-bit weights
 // split each byte into its low and high nibble vectors without shuffles; x is permuted once per
 // call to match (in each chunk of 2W elements: the even ones, then the odd ones).
 //
-// m > 1 (prefill), and weights the GEMV does not take (groups that are not a multiple of the
+// Larger m (prefill), and weights the GEMV does not take (groups that are not a multiple of the
 // vector): a panel of kNr rows x kKb columns of W is dequantized once, transposed to [kKb][kNr],
 // into a per-thread buffer, and a kMr x kNr register-blocked micro-kernel runs over every row of
 // x. The K blocks are accumulated in y in a fixed order.
