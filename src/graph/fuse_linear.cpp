@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "graph/passes.h"
+#include "graph/pattern.h"
 #include "graph/rewrite.h"
 #include "ops/fused_linear.h"
 
@@ -77,9 +78,12 @@ std::optional<ops::StoredWeight> match_weight(const ir::Model& m, const ir::Outp
   if (n->output_types[0] != ElementType::f32 && n->output_types[0] != ElementType::f16) return std::nullopt;
   std::optional<Shape> reshaped;
   if (is(*n, "Reshape")) {
-    if (!const_input(m, *n, 1) || !n->output_shapes[0].is_static() || n->output_shapes[0].rank() != 2)
-      return std::nullopt;
-    reshaped = n->output_shapes[0].dims();
+    // The target is a Const; without the .bin its value is unknown and the XML's port says it.
+    const PartialShape& inferred = n->output_shapes[0];
+    const PartialShape* out = &inferred;
+    if (!inferred.is_static() && !n->output_ports.empty()) out = &n->output_ports[0].shape;
+    if (!const_input(m, *n, 1) || !out->is_static() || out->rank() != 2) return std::nullopt;
+    reshaped = out->dims();
     n = &input_node(m, *n, 0);
   }
   if (!is(*n, "Multiply")) return std::nullopt;
@@ -167,9 +171,9 @@ int fuse_linear(ir::Model& m, const PassOptions& options) {
       continue;
     if (mm.output_types[0] != ElementType::f32 || mm.inputs.size() != 2) continue;
     const PartialShape& xs = m.nodes[mm.inputs[0].node].output_shapes[mm.inputs[0].port];
-    if (xs.rank_is_dynamic() || xs.rank() < 1) continue;
+    if (!xs.rank_is_dynamic() && xs.rank() < 1) continue;
     std::optional<ops::StoredWeight> w = match_weight(m, mm.inputs[1]);
-    if (!w || (xs.dims().back() != kDynamic && xs.dims().back() != w->k)) continue;
+    if (!w || (!xs.rank_is_dynamic() && xs.dims().back() != kDynamic && xs.dims().back() != w->k)) continue;
     const ir::OutputRef x = mm.inputs[0];
     size_t root = i;
     Tensor bias;
@@ -178,7 +182,7 @@ int fuse_linear(ir::Model& m, const PassOptions& options) {
       bias = b->second;
     }
     bool last_only = false;
-    if (options.last_position_logits && xs.rank() >= 2 && !uses[root][0].empty()) {
+    if (options.last_position_logits && (xs.rank_is_dynamic() || xs.rank() >= 2) && !uses[root][0].empty()) {
       last_only = true;
       for (auto [consumer, port] : uses[root][0])
         last_only = last_only && is(m.nodes[consumer], "Result") && is_logits_result(m, m.nodes[consumer]);
@@ -195,7 +199,7 @@ int fuse_embedding(ir::Model& m, const PassOptions&) {
     const ir::Node& g = m.nodes[i];
     if (!is(g, "Gather") || g.attrs.i64("batch_dims", 0) != 0 || g.inputs.size() != 3) continue;
     const ir::Node* axis = const_input(m, g, 2);
-    if (!axis || !is_const_scalar(*axis, 0.0)) continue;
+    if (!axis || !is_one_element_const(*axis) || !scalar_may_be(*axis, 0.0)) continue;
     std::optional<ops::StoredWeight> w = match_weight(m, g.inputs[0]);
     if (!w) continue;
     replace_node(m, i, "GatherRows", ops::make_gather_rows(*w), {g.inputs[1]});

@@ -11,6 +11,7 @@ int fuse_embedding(ir::Model& model, const PassOptions& options);
 int fuse_rms_norm(ir::Model& model, const PassOptions& options);
 int fuse_rope(ir::Model& model, const PassOptions& options);
 int fuse_swiglu(ir::Model& model, const PassOptions& options);
+int fuse_kv_attention(ir::Model& model, const PassOptions& options);
 
 const std::vector<Pass>& optimization_passes() {
   static const std::vector<Pass> passes = {
@@ -19,6 +20,7 @@ const std::vector<Pass>& optimization_passes() {
       {"RMSNorm (decomposed rsqrt chain or opset RMS)", fuse_rms_norm},
       {"RoPE (rotate-half rotary embedding)", fuse_rope},
       {"SwiGLU (Swish(gate) * up)", fuse_swiglu},
+      {"KvAttention (SDPA on an in-place KV cache, GQA without repeat)", fuse_kv_attention},
   };
   return passes;
 }

@@ -56,6 +56,12 @@ void replace_node(ir::Model& model, size_t index, const std::string& type, std::
   }
 }
 
+void drop_node(ir::Model& model, size_t index) {
+  ir::Node& n = model.nodes.at(index);
+  n.type = "Dropped";
+  n.inputs.clear();
+}
+
 int eliminate_dead_nodes(ir::Model& model) {
   const size_t count = model.nodes.size();
   std::vector<bool> live(count, false);

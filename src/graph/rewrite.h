@@ -37,6 +37,10 @@ bool is_const_scalar(const ir::Node& n, double v);
 void replace_node(ir::Model& model, size_t index, const std::string& type, std::shared_ptr<const ops::Op> op,
                   std::vector<ir::OutputRef> inputs);
 
+// Marks a node that nothing reads (an Assign whose state a fused op keeps) for removal by
+// eliminate_dead_nodes.
+void drop_node(ir::Model& model, size_t index);
+
 // Removes every node no Result or Assign depends on (Parameters always stay: they are the
 // model's interface) and renumbers the edges. Returns how many nodes were removed.
 int eliminate_dead_nodes(ir::Model& model);

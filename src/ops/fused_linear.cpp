@@ -43,7 +43,8 @@ class FullyConnected : public Op {
     check_input_count(in, 1, 1);
     check(in[0].type == ElementType::f32, "the input must be f32, got ", to_string(in[0].type));
     const PartialShape& x = in[0].shape;
-    check(!x.rank_is_dynamic() && x.rank() >= (last_only_ ? 2 : 1), "the input has shape ", x.to_string(),
+    if (x.rank_is_dynamic()) return {{ElementType::f32, PartialShape::dynamic_rank()}};
+    check(x.rank() >= (last_only_ ? 2 : 1), "the input has shape ", x.to_string(),
           ", expected [..., ", w_.k, "]");
     std::vector<int64_t> dims = x.dims();
     check(dims.back() == kDynamic || dims.back() == w_.k, "the input has shape ", x.to_string(), ", expected [..., ",

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "graph/bind.h"
+#include "ops/fused_attention.h"
 
 namespace openarc::runtime {
 namespace {
@@ -51,6 +52,15 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
   }
 
   std::shared_ptr<CompiledModel> cm(new CompiledModel());
+  // The variables as the model declares them (fused attention removes their Assigns).
+  for (const ir::Node& n : model->nodes) {
+    if (n.type != "ReadValue") continue;
+    VariableInfo v;
+    v.id = n.attrs.str("variable_id");
+    v.type = n.output_types[0];
+    v.shape = n.output_shapes[0];
+    cm->variables_.push_back(v);
+  }
   if (options.optimize && optimize_by_default()) {
     // The passes rewrite the graph: work on a copy so the caller's model stays as read.
     auto optimized = std::make_shared<ir::Model>(*model);
@@ -85,12 +95,10 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
     cm->result_nodes_.push_back(i);
   }
   for (const ir::Node& n : m.nodes) {
-    if (n.type != "ReadValue") continue;
-    VariableInfo v;
-    v.id = n.attrs.str("variable_id");
-    v.type = n.output_types[0];
-    v.shape = n.output_shapes[0];
-    cm->variables_.push_back(v);
+    const auto* attention = dynamic_cast<const ops::KvAttention*>(n.op.get());
+    if (!attention) continue;
+    cm->kv_variables_.insert(attention->key_variable());
+    cm->kv_variables_.insert(attention->value_variable());
   }
 
   cm->plan_ = ExecutionPlan::build(m);

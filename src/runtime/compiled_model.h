@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "core/tensor.h"
 #include "graph/passes.h"
 #include "ir/model.h"
+#include "ops/kv_cache.h"
 #include "runtime/execution_plan.h"
 
 namespace openarc::runtime {
@@ -71,6 +73,7 @@ class CompiledModel : public std::enable_shared_from_this<CompiledModel> {
   std::vector<VariableInfo> variables_;
   std::vector<size_t> parameter_nodes_, result_nodes_;
   std::vector<graph::PassCount> fusions_;
+  std::set<std::string> kv_variables_;  // kept by fused attention in KV caches, not as tensors
   ExecutionPlan plan_;
 };
 
@@ -113,6 +116,7 @@ class InferRequest {
   std::shared_ptr<const CompiledModel> model_;
   std::vector<Tensor> inputs_, outputs_;
   std::map<std::string, Tensor> states_;
+  std::map<std::string, ops::KvCache> kv_;  // the variables of CompiledModel::kv_variables_
   std::unique_ptr<RunState> run_;
 };
 

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/thread_pool.h"
+#include "ops/fused_attention.h"
 #include "ops/op.h"
 #include "runtime/compiled_model.h"
 
@@ -126,6 +127,7 @@ void InferRequest::infer() {
   uint64_t changed = ExecutionPlan::kData;
   std::vector<std::pair<std::string, Shape>> state_shapes;
   for (const auto& [id, t] : states_) state_shapes.emplace_back(id, t.valid() ? t.shape() : Shape{-1});
+  for (const auto& [id, c] : kv_) state_shapes.emplace_back(id, c.set ? c.shape() : Shape{-1});
   if (!rs.ran) {
     changed = ~uint64_t(0);
   } else {
@@ -168,7 +170,17 @@ void InferRequest::infer() {
         }
       }
       if (n.type == "ReadValue") {
-        auto it = states_.find(n.attrs.str("variable_id"));
+        const std::string& id = n.attrs.str("variable_id");
+        if (model_->kv_variables_.count(id)) {
+          // Only shapes are read from it (fuse_kv_attention): a view of the cache's memory.
+          auto kv = kv_.find(id);
+          if (kv != kv_.end() && kv->second.set) {
+            const ops::KvCache& c = kv->second;
+            rs.set_value(step.first_output, Tensor::view(ElementType::f32, c.shape(), c.data.get(), c.data));
+            continue;
+          }
+        }
+        auto it = states_.find(id);
         // Unset state: the value is the initializer's, whatever variable_shape declares (its
         // dynamic dims are only known from the initializer).
         if (it != states_.end() && it->second.valid()) {
@@ -214,7 +226,10 @@ void InferRequest::infer() {
         if (!step.fills_output && plan.values[v].storage != ExecutionPlan::Storage::fresh && outs[p].byte_size())
           std::memset(outs[p].data(), 0, outs[p].byte_size());
       }
-      n.op->evaluate(args, outs);
+      if (const auto* attention = dynamic_cast<const ops::KvAttention*>(n.op.get()))
+        attention->run(args, outs[0], kv_[attention->key_variable()], kv_[attention->value_variable()]);
+      else
+        n.op->evaluate(args, outs);
       rs.computed[i] = true;
     } catch (const Error& e) {
       fail("layer ", n.id, " '", n.name, "' (", n.type, "-", n.version, "): ", e.what());
@@ -250,6 +265,7 @@ const VariableInfo& find_variable(const std::vector<VariableInfo>& vars, const s
 
 Tensor InferRequest::state(const std::string& id) const {
   find_variable(model_->variables_, id);
+  if (auto kv = kv_.find(id); kv != kv_.end()) return kv->second.set ? kv->second.dense() : Tensor();
   auto it = states_.find(id);
   return it == states_.end() ? Tensor() : it->second;
 }
@@ -259,18 +275,43 @@ void InferRequest::set_state(const std::string& id, Tensor value) {
   check(value.type() == v.type, "variable '", id, "' is ", to_string(v.type), ", got ", to_string(value.type()));
   check(v.shape.compatible(value.shape()), "variable '", id, "' has shape ", v.shape.to_string(), ", got ",
         to_string(value.shape()));
+  if (model_->kv_variables_.count(id)) {
+    kv_[id].assign(value);
+    return;
+  }
   states_[id] = value.clone();
 }
 
 void InferRequest::reset_state(const std::string& id) {
   find_variable(model_->variables_, id);
   states_.erase(id);
+  kv_.erase(id);
 }
 
-void InferRequest::reset_states() { states_.clear(); }
+void InferRequest::reset_states() {
+  states_.clear();
+  kv_.clear();
+}
 
 void InferRequest::trim_state(const std::string& id, int64_t length, int64_t axis) {
   find_variable(model_->variables_, id);
+  if (auto kv = kv_.find(id); kv != kv_.end() && kv->second.set) {
+    ops::KvCache& c = kv->second;
+    const int64_t ax = normalize_axis(axis, 4);
+    check(length >= 0 && length <= (ax == 2 ? c.length : c.shape()[ax]), "variable '", id, "' holds ",
+          c.shape()[ax], " positions along axis ", ax, "; cannot keep ", length);
+    if (ax == 2) {
+      c.length = length;  // O(1): the positions past it are overwritten by the next append
+      return;
+    }
+    Tensor dense = c.dense();  // another axis: through the dense form
+    states_[id] = dense;
+    kv_.erase(kv);
+    trim_state(id, length, axis);
+    kv_[id].assign(states_[id]);
+    states_.erase(id);
+    return;
+  }
   auto it = states_.find(id);
   if (it == states_.end()) {
     check(length == 0, "variable '", id, "' is empty; cannot keep ", length, " positions");
