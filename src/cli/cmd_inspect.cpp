@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "graph/bind.h"
+#include "graph/passes.h"
 #include "ir/reader.h"
 #include "ops/registry.h"
 
@@ -178,6 +179,23 @@ json inspect(const std::string& path, std::string& bind_error) {
   r["unsupported_ops"] = missing;
   r["bound"] = bind_error.empty();
   r["bind_error"] = bind_error.empty() ? json(nullptr) : json(bind_error);
+  // The fusions compilation applies (as generation compiles: last-position logits), on the
+  // structure alone, and the layers left to the reference ops.
+  json fusions = json::array();
+  json after = json::object();
+  if (bind_error.empty()) {
+    ir::Model optimized = m;
+    graph::PassOptions po;
+    po.last_position_logits = true;
+    for (const graph::PassCount& c : graph::optimize(optimized, po))
+      fusions.push_back({{"pass", c.name}, {"fired", c.fired}});
+    std::map<std::string, int64_t> ops;
+    for (const ir::Node& n : optimized.nodes) ++ops[n.type];
+    for (const auto& [type, count] : ops) after[type] = count;
+    r["layers_after_fusion"] = optimized.nodes.size();
+  }
+  r["fusions"] = fusions;
+  r["ops_after_fusion"] = after;
   return r;
 }
 
@@ -231,6 +249,12 @@ void print_text(const json& r) {
     for (const json& u : r["unsupported_ops"])
       std::cout << "  " << u["type"].get<std::string>() << "-" << u["version"].get<std::string>() << ": " << u["count"]
                 << " layers\n";
+  }
+  if (!r["fusions"].empty()) {
+    std::cout << "fusions:\n";
+    for (const json& f : r["fusions"]) std::cout << "  " << f["pass"].get<std::string>() << ": " << f["fired"] << "\n";
+    std::cout << "layers after fusion: " << r["layers_after_fusion"] << "\n";
+    for (auto& [op, count] : r["ops_after_fusion"].items()) std::cout << "  " << op << ": " << count << "\n";
   }
   std::cout << "status: " << (r["bound"].get<bool>() ? "ok, every layer binds" : "does not bind") << "\n";
 }
