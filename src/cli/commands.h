@@ -16,5 +16,6 @@ void add_inspect_command(CLI::App& app);    // cmd_inspect.cpp
 void add_convert_command(CLI::App& app);    // cmd_convert.cpp
 void add_generate_command(CLI::App& app);   // cmd_generate.cpp
 void add_chat_command(CLI::App& app);       // cmd_chat.cpp
+void add_bench_command(CLI::App& app);      // cmd_bench.cpp
 
 }  // namespace openarc::cli

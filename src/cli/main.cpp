@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   openarc::cli::add_convert_command(app);
   openarc::cli::add_generate_command(app);
   openarc::cli::add_chat_command(app);
+  openarc::cli::add_bench_command(app);
   openarc::cli::add_tokenize_command(app);
   openarc::cli::add_devices_command(app);
   openarc::cli::add_template_command(app);

@@ -1,0 +1,179 @@
+// `openarc bench` end to end on the demo model: every JSON field present and consistent, the
+// table, the bandwidth probe, and clear errors for bad flags. Speed itself is never asserted.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "demo_model.h"
+
+namespace openarc::llm {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Output {
+  int status = -1;
+  std::string out;
+};
+
+// Runs `openarc ARGS`; stderr joins stdout only when asked (so JSON lines stay parseable).
+Output run(const std::string& args, bool with_stderr) {
+  std::string cmd = std::string(OPENARC_BINARY) + " " + args + " < /dev/null" + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  FILE* p = popen(cmd.c_str(), "r");
+  Output r;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int rc = pclose(p);
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return r;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+class CliBench : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
+    model_ = test::demo_model();
+  }
+  std::string model_;
+};
+
+TEST_F(CliBench, JsonLinesCarryLlamaBenchFieldsAndOurs) {
+  Output r = run("bench --model " + model_ + " -p 16 -n 8 -r 2 -t 1 --json", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::vector<nlohmann::json> tests = json_lines(r.out);
+  ASSERT_EQ(tests.size(), 2u) << r.out;
+  const nlohmann::json &pp = tests[0], &tg = tests[1];
+  EXPECT_EQ(pp["n_prompt"], 16);
+  EXPECT_EQ(pp["n_gen"], 0);
+  EXPECT_EQ(tg["n_prompt"], 0);
+  EXPECT_EQ(tg["n_gen"], 8);
+  for (const nlohmann::json& j : tests) {
+    EXPECT_EQ(j["model_filename"], model_);
+    EXPECT_THAT(j["model_type"].get<std::string>(), HasSubstr("LlamaForCausalLM"));
+    EXPECT_GT(j["model_size"].get<int64_t>(), 0);
+    EXPECT_GT(j["model_n_params"].get<int64_t>(), 0);
+    EXPECT_EQ(j["n_threads"], 1);
+    EXPECT_GT(j["avg_ts"].get<double>(), 0);
+    EXPECT_GE(j["stddev_ts"].get<double>(), 0);
+    EXPECT_GT(j["avg_ns"].get<int64_t>(), 0);
+    EXPECT_GE(j["stddev_ns"].get<int64_t>(), 0);
+    ASSERT_EQ(j["samples_ts"].size(), 2u);
+    ASSERT_EQ(j["samples_ns"].size(), 2u);
+    double mean = (j["samples_ts"][0].get<double>() + j["samples_ts"][1].get<double>()) / 2;
+    EXPECT_NEAR(j["avg_ts"].get<double>(), mean, 1e-9 * mean);
+    EXPECT_GT(j["bandwidth_gbps"].get<double>(), 0);
+    EXPECT_GT(j["load_ms"].get<double>(), 0);
+    EXPECT_GT(j["rss_load_bytes"].get<int64_t>(), 0);
+    EXPECT_GT(j["rss_bytes"].get<int64_t>(), 0);
+    EXPECT_THAT((std::vector<std::string>{"scalar", "avx2", "avx512"}), ::testing::Contains(j["isa"].get<std::string>()));
+    // stories260K ties its embedding to the lm_head, which reads it whole: every weight byte counts.
+    EXPECT_GT(j["bytes_per_token"].get<int64_t>(), 0);
+    EXPECT_LE(j["bytes_per_token"].get<int64_t>(), j["model_size"].get<int64_t>());
+  }
+  // Bandwidth figures belong to decoding only.
+  EXPECT_TRUE(pp["gbps"].is_null());
+  EXPECT_TRUE(pp["bound_fraction"].is_null());
+  double gbps = tg["gbps"].get<double>();
+  EXPECT_NEAR(gbps, tg["bytes_per_token"].get<double>() * tg["avg_ts"].get<double>() / 1e9, 1e-9 * gbps);
+  EXPECT_NEAR(tg["bound_fraction"].get<double>(), gbps / tg["bandwidth_gbps"].get<double>(), 1e-9);
+}
+
+TEST_F(CliBench, TableHasARowPerTestAndProgressGoesToStderr) {
+  Output table = run("bench --model " + model_ + " -p 16 -n 4 -r 1 -t 1", false);
+  ASSERT_EQ(table.status, 0) << table.out;
+  EXPECT_THAT(table.out, HasSubstr("| model"));
+  EXPECT_THAT(table.out, HasSubstr(" t/s |"));
+  EXPECT_THAT(table.out, HasSubstr("GB/s"));
+  EXPECT_THAT(table.out, HasSubstr("bound"));
+  EXPECT_THAT(table.out, HasSubstr(" pp16 |"));
+  EXPECT_THAT(table.out, HasSubstr(" tg4 |"));
+  EXPECT_THAT(table.out, HasSubstr(" ± "));
+  EXPECT_THAT(table.out, HasSubstr("1 thread: load "));
+  EXPECT_THAT(table.out, Not(HasSubstr("bench: ")));
+
+  // stderr is not a terminal here: one progress line per test, no carriage returns.
+  Output both = run("bench --model " + model_ + " -p 0 -n 2 -r 1 -t 1", true);
+  ASSERT_EQ(both.status, 0) << both.out;
+  EXPECT_THAT(both.out, HasSubstr("bench: tg2, 1 thread: 1 warm-up + 1 runs"));
+  EXPECT_THAT(both.out, Not(HasSubstr("pp")));
+  EXPECT_THAT(both.out, Not(HasSubstr("\r")));
+}
+
+TEST_F(CliBench, SeveralThreadCountsAndLengths) {
+  Output r = run("bench --model " + model_ + " -p 8,4 -n 0 -r 1 -t 1,2 --json", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::vector<nlohmann::json> tests = json_lines(r.out);
+  ASSERT_EQ(tests.size(), 4u) << r.out;
+  std::vector<std::pair<int, int>> seen;
+  for (const nlohmann::json& j : tests) seen.emplace_back(j["n_threads"].get<int>(), j["n_prompt"].get<int>());
+  EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{1, 8}, {1, 4}, {2, 8}, {2, 4}}));
+}
+
+TEST(CliBenchBandwidth, PrintsGbPerSecondPerThreadCount) {
+  if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
+  Output json = run("bench --bandwidth -t 1,2 --json", false);
+  ASSERT_EQ(json.status, 0) << json.out;
+  std::vector<nlohmann::json> lines = json_lines(json.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["n_threads"], 1);
+  EXPECT_EQ(lines[1]["n_threads"], 2);
+  for (const nlohmann::json& j : lines) {
+    EXPECT_GT(j["bandwidth_gbps"].get<double>(), 0);
+    EXPECT_GE(j["buffer_bytes"].get<int64_t>(), int64_t{1} << 30);
+  }
+  Output table = run("bench --bandwidth -t 1", false);
+  ASSERT_EQ(table.status, 0) << table.out;
+  EXPECT_THAT(table.out, HasSubstr("read bandwidth"));
+  EXPECT_THAT(table.out, HasSubstr("| threads |"));
+}
+
+TEST_F(CliBench, BadFlagsNameTheFlagAndTheValue) {
+  struct Case {
+    std::string args, says;
+  };
+  const std::string m = " --model " + model_;
+  for (const Case& c : std::vector<Case>{
+           {m + " -p abc", "abc"},
+           {m + " -p -3", "-3"},
+           {m + " -n 5,x", "x"},
+           {m + " -r 0", "--repetitions"},
+           {m + " -t 0", "--threads"},
+           {m + " -t two", "two"},
+           {m + " -p 0 -n 0", "nothing to run"},
+           {" --model /nonexistent/model", "/nonexistent/model"},
+           {" -p 16", "--model"},
+           {m + " --bandwidth", "--bandwidth"},
+           {m + " --frobnicate", "--frobnicate"},
+       }) {
+    Output r = run("bench" + c.args, true);
+    EXPECT_NE(r.status, 0) << c.args << "\n" << r.out;
+    EXPECT_THAT(r.out, HasSubstr(c.says)) << c.args;
+  }
+}
+
+TEST_F(CliBench, APromptLongerThanTheContextIsRefusedBeforeAnyRun) {
+  Output r = run("bench --model " + model_ + " -p 4096 -n 0 -r 1 -t 1", true);
+  EXPECT_NE(r.status, 0) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("512"));  // stories260K's context window
+}
+
+}  // namespace
+}  // namespace openarc::llm
