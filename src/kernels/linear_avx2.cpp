@@ -14,7 +14,10 @@ namespace {
 namespace avx2 {
 
 constexpr int W = 8;
-constexpr int kGemvRows = 3;  // 3 rows x 2 accumulators + x and temporaries fit 16 registers
+// Rows of W per GEMV pass for MX rows of x: accumulators, x vectors and temporaries within the
+// 16 registers.
+constexpr int gemv_rows(int mx) { return mx == 1 ? 3 : mx == 2 ? 2 : 1; }
+constexpr int64_t kGemvMaxRowsOfX = 8;  // measured crossover with the panel GEMM on 2048 x 2048 u4/i4/u8
 constexpr int kMr = 6;        // 6 x 2 accumulators + 2 panel vectors + a broadcast of 16
 using VF = __m256;
 

@@ -17,7 +17,10 @@ namespace {
 namespace avx512 {
 
 constexpr int W = 16;
-constexpr int kGemvRows = 4;  // 4 rows x 2 accumulators: 8 independent FMA chains
+// Rows of W per GEMV pass for MX rows of x: at least 8 independent FMA chains (2 accumulators
+// per pair when MX = 1), accumulators and x vectors within the 32 registers.
+constexpr int gemv_rows(int mx) { return mx <= 2 ? 4 : 2; }
+constexpr int64_t kGemvMaxRowsOfX = 16;  // measured crossover with the panel GEMM on 2048 x 2048 u4/i4/u8
 constexpr int kMr = 12;       // 12 x 2 accumulators + 2 panel vectors of the 32 registers
 using VF = __m512;
 

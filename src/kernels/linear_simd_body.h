@@ -4,16 +4,17 @@
 // vload_partial / vstore_partial (first `count` lanes), vload_f16 vload_bf16 (W elements),
 // vload_u8 vload_i8 (W bytes), vsplit_u4 vsplit_i4 (W bytes -> the low nibbles and the high
 // nibbles, W each), vordered_u4 vordered_i4 (W/2 bytes -> W elements in order), transpose(VF[W]),
-// and the blocking constants kGemvRows (rows per GEMV pass) and kMr (x rows per GEMM micro-tile).
+// and the blocking: gemv_rows(mx) (rows of W per GEMV pass with mx rows of x), kMr (x rows
+// per GEMM micro-tile) and kGemvMaxRowsOfX (integer weights: the largest m the GEMV takes).
 // With kNibbleTable, the ISA also has vnibble_bytes (W bytes -> W integer lanes holding one
 // byte each), vshift4 (each lane >> 4), vload_words (4W bytes, one dword per lane),
 // vshift_nibbles (each lane >> 4j) and vlookup16 (lane = table[lane & 15], one permute), and
 // the 4-bit GEMV looks each nibble up in a per-group table of (q - zp) * scale instead of
 // converting it (no and, no convert, no per-group epilogue).
 //
-// m = 1 (decode; integer weights up to m = 4, one pass per row of x): a fused GEMV streams
-// kGemvRows rows of W at a time, each x vector loaded once for all of them, with two
-// accumulators per row, prefetching the next pass. Integer weights accumulate q * x per group
+// m = 1 (decode; integer weights up to kGemvMaxRowsOfX, kGemvMaxM rows of x per pass): a fused
+// GEMV streams gemv_rows(mx) rows of W at a time, each x vector loaded once for all of them and
+// each decoded W vector used for every row of x, prefetching the next pass. Integer weights accumulate q * x per group
 // and apply the scale once per group; the zero point goes in as -zp * scale * sum(x over the
 // group), the sum computed once per call (per lane, so it cancels lane by lane). 4-bit weights
 // split each byte into its low and high nibble vectors without shuffles; x is permuted once per
@@ -73,11 +74,13 @@ void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r0, float* 
   }
 }
 
-// x prepared once per call for the integer GEMV.
+// Up to kGemvMaxM rows of x prepared once per call for the integer GEMV, which decodes each
+// vector of W once and multiplies it with every one of them.
+constexpr int kGemvMaxM = 4;
 struct GemvInput {
-  const float* x;     // [k]: as given (8-bit) or nibble-permuted (4-bit)
-  const float* sx;    // [groups][W]: per-lane sums of x over each group (only with a zero point)
-  bool wide = false;  // 4-bit table path on chunks of 8W elements (groups a multiple of 8W)
+  const float* x[kGemvMaxM];   // [k] each: as given (8-bit) or nibble-permuted (4-bit)
+  const float* sx[kGemvMaxM];  // [groups][W] each: per-lane sums of x per group (zero points only)
+  bool wide = false;           // 4-bit table path on chunks of 8W elements (groups a multiple of 8W)
 };
 
 // Scale and -zp * scale (or, with zp_only, zp) of rows [r0, r0 + R) as f32: s[R][G], nzs[R][G].
@@ -106,12 +109,16 @@ void gemv_row_params(const LinearWeights& w, int64_t r0, float* s, float* nzs, b
   }
 }
 
-template <ElementType T, int R>
-void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, float* y, const float* bias,
-                   float* params) {
+// Rows [r0, r0 + R) of W times MX rows of x: y[mx][r] for mx < MX (y rows are ldy apart).
+// Each (row, x row) pair has its own accumulators and the same sequence of operations for any
+// R, so how rows are grouped into passes never changes a result.
+template <ElementType T, int R, int MX>
+void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, float* y, int64_t ldy,
+                   const float* bias, float* params) {
   const int64_t k = w.k, G = w.groups(), gs = w.group_size;
   constexpr bool four = T == ElementType::u4 || T == ElementType::i4;
-  float* s = params;           // [R][G]
+  constexpr int NA = MX == 1 ? 2 : 1;  // accumulators per pair: enough independent FMA chains
+  float* s = params;            // [R][G]
   float* nzs = params + R * G;  // [R][G]
   gemv_row_params<R>(w, r0, s, nzs, four && kNibbleTable);
   const uint8_t* rows[R];
@@ -119,95 +126,137 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
     rows[i] = static_cast<const uint8_t*>(w.data) + (four ? (r0 + i) * k / 2 : (r0 + i) * k);
   const bool zp = w.zero_point != nullptr;
   const int64_t ahead = four ? R * k / 2 : R * k;  // bytes to the same row of the next pass
+  auto store = [&](int i, int mx, VF v) {
+    y[mx * ldy + r0 + i] = vhsum(v) + (bias ? bias[r0 + i] : 0.0f);
+  };
   if constexpr (four && kNibbleTable) {
     // The 16 values a nibble stands for: u4 0..15, i4 0..7 then -8..-1 (the byte's low 4 bits).
     alignas(64) float iota_values[16];
     for (int q = 0; q < 16; ++q) iota_values[q] = static_cast<float>(T == ElementType::u4 || q < 8 ? q : q - 16);
     const VF iota = vload(iota_values);
-    VF acc[R][2];
-    for (int i = 0; i < R; ++i) acc[i][0] = acc[i][1] = vzero();
-    for (int64_t g = 0; g < G; ++g) {
-      VF table[R];  // [R] (q - zp) * scale of this group, by nibble
+    VF acc[R][MX][NA];
+    for (int i = 0; i < R; ++i)
+      for (int mx = 0; mx < MX; ++mx)
+        for (int a = 0; a < NA; ++a) acc[i][mx][a] = vzero();
+    VF table[R];  // [R] (q - zp) * scale of the current group, by nibble
+    auto make_tables = [&](int64_t g) {
       for (int i = 0; i < R; ++i) {
         VF q = zp ? vsub(iota, vset1(nzs[i * G + g])) : iota;
         table[i] = vmul(q, vset1(s[i * G + g]));
       }
-      int64_t c = g * gs;
-      const int64_t c1 = c + gs;
-      if (in.wide) {
+    };
+    // Two separate loop nests: with both in one loop the accumulators spill at every group.
+    if (in.wide) {
+      for (int64_t g = 0; g < G; ++g) {
+        make_tables(g);
         // Each lane's dword holds 8 nibbles: shift j puts nibble j of every lane at its bottom.
-        for (; c < c1; c += 8 * W) {
-          VF xs[8];
-          for (int j = 0; j < 8; ++j) xs[j] = vload(in.x + c + j * W);
+        for (int64_t c = g * gs, c1 = c + gs; c < c1; c += 8 * W) {
+          decltype(vload_words(rows[0])) v[R];
           for (int i = 0; i < R; ++i) {
             prefetch_next_pass(rows[i] + c / 2 + ahead);
-            auto v = vload_words(rows[i] + c / 2);
-            for (int j = 0; j < 8; ++j)
-              acc[i][j & 1] = vfma(vlookup16(table[i], vshift_nibbles(v, j)), xs[j], acc[i][j & 1]);
+            v[i] = vload_words(rows[i] + c / 2);
+          }
+          // Fully unrolled: the accumulators must stay in registers and the shifts immediate.
+#pragma GCC unroll 8
+          for (int j = 0; j < 8; ++j) {
+            VF xv[MX];
+#pragma GCC unroll 4
+            for (int mx = 0; mx < MX; ++mx) xv[mx] = vload(in.x[mx] + c + j * W);
+#pragma GCC unroll 4
+            for (int i = 0; i < R; ++i) {
+              VF d = vlookup16(table[i], vshift_nibbles(v[i], j));
+#pragma GCC unroll 4
+              for (int mx = 0; mx < MX; ++mx) acc[i][mx][j % NA] = vfma(d, xv[mx], acc[i][mx][j % NA]);
+            }
           }
         }
       }
-      for (; c < c1; c += 2 * W) {
-        VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
-        for (int i = 0; i < R; ++i) {
-          if (c % 128 == 0) prefetch_next_pass(rows[i] + c / 2 + ahead);
-          auto b = vnibble_bytes(rows[i] + c / 2);
-          acc[i][0] = vfma(vlookup16(table[i], b), xlo, acc[i][0]);
-          acc[i][1] = vfma(vlookup16(table[i], vshift4(b)), xhi, acc[i][1]);
+    } else {
+      for (int64_t g = 0; g < G; ++g) {
+        make_tables(g);
+        for (int64_t c = g * gs, c1 = c + gs; c < c1; c += 2 * W) {
+          VF xlo[MX], xhi[MX];
+#pragma GCC unroll 4
+          for (int mx = 0; mx < MX; ++mx) xlo[mx] = vload(in.x[mx] + c), xhi[mx] = vload(in.x[mx] + c + W);
+#pragma GCC unroll 4
+          for (int i = 0; i < R; ++i) {
+            if (c % 128 == 0) prefetch_next_pass(rows[i] + c / 2 + ahead);
+            auto b = vnibble_bytes(rows[i] + c / 2);
+            VF lo = vlookup16(table[i], b), hi = vlookup16(table[i], vshift4(b));
+#pragma GCC unroll 4
+            for (int mx = 0; mx < MX; ++mx) {
+              acc[i][mx][0] = vfma(lo, xlo[mx], acc[i][mx][0]);
+              acc[i][mx][NA - 1] = vfma(hi, xhi[mx], acc[i][mx][NA - 1]);
+            }
+          }
         }
       }
     }
-    for (int i = 0; i < R; ++i) y[r0 + i] = vhsum(vadd(acc[i][0], acc[i][1])) + (bias ? bias[r0 + i] : 0.0f);
+    for (int i = 0; i < R; ++i)
+      for (int mx = 0; mx < MX; ++mx) store(i, mx, NA == 2 ? vadd(acc[i][mx][0], acc[i][mx][NA - 1]) : acc[i][mx][0]);
     return;
   }
-  VF tot[R];
-  for (int i = 0; i < R; ++i) tot[i] = vzero();
+  VF tot[R][MX];
+  for (int i = 0; i < R; ++i)
+    for (int mx = 0; mx < MX; ++mx) tot[i][mx] = vzero();
   for (int64_t g = 0; g < G; ++g) {
-    VF ga[R][2];
-    for (int i = 0; i < R; ++i) ga[i][0] = ga[i][1] = vzero();
+    VF ga[R][MX][NA];
+    for (int i = 0; i < R; ++i)
+      for (int mx = 0; mx < MX; ++mx)
+        for (int a = 0; a < NA; ++a) ga[i][mx][a] = vzero();
     const int64_t c0 = g * gs, c1 = c0 + gs;
     if constexpr (four) {
       for (int64_t c = c0; c < c1; c += 2 * W) {
-        VF xlo = vload(in.x + c), xhi = vload(in.x + c + W);
+        VF xlo[MX], xhi[MX];
+#pragma GCC unroll 4
+        for (int mx = 0; mx < MX; ++mx) xlo[mx] = vload(in.x[mx] + c), xhi[mx] = vload(in.x[mx] + c + W);
+#pragma GCC unroll 4
         for (int i = 0; i < R; ++i) {
           if (c % 128 == 0) prefetch_next_pass(rows[i] + c / 2 + ahead);
           VF lo, hi;
           if constexpr (T == ElementType::u4) vsplit_u4(rows[i] + c / 2, lo, hi);
           else vsplit_i4(rows[i] + c / 2, lo, hi);
-          ga[i][0] = vfma(lo, xlo, ga[i][0]);
-          ga[i][1] = vfma(hi, xhi, ga[i][1]);
-        }
-      }
-    } else {
-      int64_t c = c0;
-      for (; c + 2 * W <= c1; c += 2 * W) {
-        VF x0 = vload(in.x + c), x1 = vload(in.x + c + W);
-        for (int i = 0; i < R; ++i) {
-          if (c % 64 == 0) prefetch_next_pass(rows[i] + c + ahead);
-          if constexpr (T == ElementType::u8) {
-            ga[i][0] = vfma(vload_u8(rows[i] + c), x0, ga[i][0]);
-            ga[i][1] = vfma(vload_u8(rows[i] + c + W), x1, ga[i][1]);
-          } else {
-            ga[i][0] = vfma(vload_i8(rows[i] + c), x0, ga[i][0]);
-            ga[i][1] = vfma(vload_i8(rows[i] + c + W), x1, ga[i][1]);
+#pragma GCC unroll 4
+          for (int mx = 0; mx < MX; ++mx) {
+            ga[i][mx][0] = vfma(lo, xlo[mx], ga[i][mx][0]);
+            ga[i][mx][NA - 1] = vfma(hi, xhi[mx], ga[i][mx][NA - 1]);
           }
         }
       }
-      if (c < c1) {  // an odd number of vectors in the group
-        VF x0 = vload(in.x + c);
-        for (int i = 0; i < R; ++i) {
-          if constexpr (T == ElementType::u8) ga[i][0] = vfma(vload_u8(rows[i] + c), x0, ga[i][0]);
-          else ga[i][0] = vfma(vload_i8(rows[i] + c), x0, ga[i][0]);
+    } else {
+      // NA vectors per step, each into its own accumulator (an odd last one into the first).
+      for (int64_t c = c0; c < c1; c += NA * W) {
+#pragma GCC unroll 2
+        for (int a = 0; a < NA; ++a) {
+          const int64_t ca = c + a * W;
+          if (ca >= c1) break;
+          VF xv[MX];
+#pragma GCC unroll 4
+          for (int mx = 0; mx < MX; ++mx) xv[mx] = vload(in.x[mx] + ca);
+#pragma GCC unroll 4
+          for (int i = 0; i < R; ++i) {
+            if (ca % 64 == 0) prefetch_next_pass(rows[i] + ca + ahead);
+            VF q = T == ElementType::u8 ? vload_u8(rows[i] + ca) : vload_i8(rows[i] + ca);
+#pragma GCC unroll 4
+            for (int mx = 0; mx < MX; ++mx) ga[i][mx][a] = vfma(q, xv[mx], ga[i][mx][a]);
+          }
         }
       }
     }
-    for (int i = 0; i < R; ++i) tot[i] = vfma(vadd(ga[i][0], ga[i][1]), vset1(s[i * G + g]), tot[i]);
+    for (int i = 0; i < R; ++i) {
+      VF sc = vset1(s[i * G + g]);
+      for (int mx = 0; mx < MX; ++mx)
+        tot[i][mx] = vfma(NA == 2 ? vadd(ga[i][mx][0], ga[i][mx][NA - 1]) : ga[i][mx][0], sc, tot[i][mx]);
+    }
     if (zp) {
-      VF sxg = vload(in.sx + g * W);
-      for (int i = 0; i < R; ++i) tot[i] = vfma(sxg, vset1(nzs[i * G + g]), tot[i]);
+      for (int mx = 0; mx < MX; ++mx) {
+        VF sxg = vload(in.sx[mx] + g * W);
+        for (int i = 0; i < R; ++i) tot[i][mx] = vfma(sxg, vset1(nzs[i * G + g]), tot[i][mx]);
+      }
     }
   }
-  for (int i = 0; i < R; ++i) y[r0 + i] = vhsum(tot[i]) + (bias ? bias[r0 + i] : 0.0f);
+  for (int i = 0; i < R; ++i)
+    for (int mx = 0; mx < MX; ++mx) store(i, mx, tot[i][mx]);
 }
 
 inline bool gemv_takes(const LinearWeights& w) {
@@ -216,59 +265,85 @@ inline bool gemv_takes(const LinearWeights& w) {
   return w.group_size % W == 0;
 }
 
-template <ElementType T>
-void gemv(const LinearWeights& w, const GemvInput& in, float* y, const float* bias) {
-  constexpr int R = kGemvRows;
-  for_each_row_range(w, 1, 16, [&](int64_t r0, int64_t r1) {
+template <ElementType T, int MX>
+void gemv_int(const LinearWeights& w, const GemvInput& in, float* y, const float* bias) {
+  constexpr int R = gemv_rows(MX);
+  for_each_row_range(w, MX, 16, [&](int64_t r0, int64_t r1) {
+    float* params = scratch(kScratchRows, static_cast<size_t>(2 * R * w.groups()));  // s, nzs [2][R][G]
     int64_t r = r0;
-    if constexpr (is_float_weight(T)) {
-      for (; r + R <= r1; r += R) gemv_float_rows<T, R>(w, in.x, r, y, bias);
-      for (; r < r1; ++r) gemv_float_rows<T, 1>(w, in.x, r, y, bias);
-    } else {
-      float* params = scratch(kScratchRows, static_cast<size_t>(2 * R * w.groups()));  // s, nzs [2][R][G]
-      for (; r + R <= r1; r += R) gemv_int_rows<T, R>(w, in, r, y, bias, params);
-      for (; r < r1; ++r) gemv_int_rows<T, 1>(w, in, r, y, bias, params);
-    }
+    for (; r + R <= r1; r += R) gemv_int_rows<T, R, MX>(w, in, r, y, w.n, bias, params);
+    for (; r < r1; ++r) gemv_int_rows<T, 1, MX>(w, in, r, y, w.n, bias, params);
   });
 }
 
-void gemv_dispatch(const LinearWeights& w, const float* x, float* y, const float* bias) {
+template <ElementType T>
+void gemv_float(const LinearWeights& w, const float* x, float* y, const float* bias) {
+  constexpr int R = gemv_rows(1);
+  for_each_row_range(w, 1, 16, [&](int64_t r0, int64_t r1) {
+    int64_t r = r0;
+    for (; r + R <= r1; r += R) gemv_float_rows<T, R>(w, x, r, y, bias);
+    for (; r < r1; ++r) gemv_float_rows<T, 1>(w, x, r, y, bias);
+  });
+}
+
+template <ElementType T>
+void gemv_int_any(int mx, const LinearWeights& w, const GemvInput& in, float* y, const float* bias) {
+  switch (mx) {
+    case 1: return gemv_int<T, 1>(w, in, y, bias);
+    case 2: return gemv_int<T, 2>(w, in, y, bias);
+    case 3: return gemv_int<T, 3>(w, in, y, bias);
+    default: return gemv_int<T, 4>(w, in, y, bias);
+  }
+}
+
+// m = 1 for float weights; 1 <= m <= kGemvMaxM for integer weights.
+void gemv_dispatch(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
   using ET = ElementType;
+  switch (w.type) {
+    case ET::f32: return gemv_float<ET::f32>(w, x, y, bias);
+    case ET::f16: return gemv_float<ET::f16>(w, x, y, bias);
+    case ET::bf16: return gemv_float<ET::bf16>(w, x, y, bias);
+    default: break;
+  }
   const int64_t k = w.k, G = w.groups();
-  GemvInput in{x, nullptr};
-  if (is_4bit(w.type)) {
-    float* xp = scratch(kScratchX, static_cast<size_t>(k));  // [k] x in the order the nibbles come
-    in.wide = kNibbleTable && w.group_size % (8 * W) == 0;
+  GemvInput in{};
+  const bool four = is_4bit(w.type);
+  in.wide = four && kNibbleTable && w.group_size % (8 * W) == 0;
+  float* xp = scratch(kScratchX, static_cast<size_t>(m * k));  // [m][k] x in the order the nibbles come
+  const bool sums = w.zero_point != nullptr && !(four && kNibbleTable);
+  float* sx = scratch(kScratchXSum, static_cast<size_t>(m * G * W));  // [m][G][W] lane sums of x per group
+  for (int64_t i = 0; i < m; ++i) {
+    const float* xi = x + i * k;
+    float* xo = xp + i * k;
+    in.x[i] = xi;
     if (in.wide) {  // per 8W chunk: vector j, lane l holds element 8l + j (dword l's nibble j)
       for (int64_t c0 = 0; c0 < k; c0 += 8 * W)
         for (int j = 0; j < 8; ++j)
-          for (int l = 0; l < W; ++l) xp[c0 + j * W + l] = x[c0 + 8 * l + j];
-    } else {  // per 2W chunk: the even elements (low nibbles), then the odd ones
+          for (int l = 0; l < W; ++l) xo[c0 + j * W + l] = xi[c0 + 8 * l + j];
+      in.x[i] = xo;
+    } else if (four) {  // per 2W chunk: the even elements (low nibbles), then the odd ones
       for (int64_t c0 = 0; c0 < k; c0 += 2 * W)
         for (int j = 0; j < W; ++j) {
-          xp[c0 + j] = x[c0 + 2 * j];
-          xp[c0 + W + j] = x[c0 + 2 * j + 1];
+          xo[c0 + j] = xi[c0 + 2 * j];
+          xo[c0 + W + j] = xi[c0 + 2 * j + 1];
         }
+      in.x[i] = xo;
     }
-    in.x = xp;
-  }
-  if (w.zero_point != nullptr && !(is_4bit(w.type) && kNibbleTable)) {
-    float* sx = scratch(kScratchXSum, static_cast<size_t>(G * W));  // [G][W] lane sums of x per group
-    for (int64_t g = 0; g < G; ++g) {
-      VF acc = vzero();
-      for (int64_t c = g * w.group_size; c < (g + 1) * w.group_size; c += W) acc = vadd(acc, vload(in.x + c));
-      vstore(sx + g * W, acc);
+    if (sums) {
+      float* so = sx + i * G * W;
+      for (int64_t g = 0; g < G; ++g) {
+        VF acc = vzero();
+        for (int64_t c = g * w.group_size; c < (g + 1) * w.group_size; c += W) acc = vadd(acc, vload(in.x[i] + c));
+        vstore(so + g * W, acc);
+      }
+      in.sx[i] = so;
     }
-    in.sx = sx;
   }
   switch (w.type) {
-    case ET::f32: return gemv<ET::f32>(w, in, y, bias);
-    case ET::f16: return gemv<ET::f16>(w, in, y, bias);
-    case ET::bf16: return gemv<ET::bf16>(w, in, y, bias);
-    case ET::u8: return gemv<ET::u8>(w, in, y, bias);
-    case ET::i8: return gemv<ET::i8>(w, in, y, bias);
-    case ET::u4: return gemv<ET::u4>(w, in, y, bias);
-    default: return gemv<ET::i4>(w, in, y, bias);
+    case ET::u8: return gemv_int_any<ET::u8>(static_cast<int>(m), w, in, y, bias);
+    case ET::i8: return gemv_int_any<ET::i8>(static_cast<int>(m), w, in, y, bias);
+    case ET::u4: return gemv_int_any<ET::u4>(static_cast<int>(m), w, in, y, bias);
+    default: return gemv_int_any<ET::i4>(static_cast<int>(m), w, in, y, bias);
   }
 }
 
@@ -399,11 +474,13 @@ void gemm(const LinearWeights& w, const float* x, int64_t m, float* y, const flo
 
 void linear_body(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
   using ET = ElementType;
-  // Integer weights at small m: one GEMV per row of x costs less than dequantizing panels
-  // (measured: 2048 x 2048 u4 g128, m = 4: 4 GEMVs ~0.4 ms, the panel GEMM ~0.9 ms).
-  constexpr int64_t kGemvMaxM = 4;
-  if (gemv_takes(w) && (m == 1 || (!is_float_weight(w.type) && m <= kGemvMaxM))) {
-    for (int64_t i = 0; i < m; ++i) gemv_dispatch(w, x + i * w.k, y + i * w.n, bias);
+  // Integer weights at small m: the GEMV over up to kGemvMaxM rows of x at once costs less than
+  // dequantizing panels; larger m runs it on blocks of kGemvMaxM rows while that stays cheaper.
+  if (gemv_takes(w) && (m == 1 || (!is_float_weight(w.type) && m <= kGemvMaxRowsOfX))) {
+    for (int64_t i = 0; i < m; i += kGemvMaxM) {
+      const int64_t mb = m - i < kGemvMaxM ? m - i : kGemvMaxM;
+      gemv_dispatch(w, x + i * w.k, mb, y + i * w.n, bias);
+    }
     return;
   }
   switch (w.type) {
