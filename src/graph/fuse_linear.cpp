@@ -155,8 +155,9 @@ std::optional<std::pair<size_t, Tensor>> bias_add(const ir::Model& m, const Uses
   if (!b || b->output_types[0] != ElementType::f32) return std::nullopt;
   const Shape& s = const_shape(*b);
   if (s.empty() || s.back() != n || shape_size(s) != n) return std::nullopt;
-  if (a.output_shapes[0].rank_is_dynamic() || a.output_shapes[0].rank() < static_cast<int64_t>(s.size()))
-    return std::nullopt;
+  // The sum keeps the product's shape only when the bias has no more dims than the product.
+  const PartialShape& product = m.nodes[mm].output_shapes[0];
+  if (product.rank_is_dynamic() || product.rank() < static_cast<int64_t>(s.size())) return std::nullopt;
   return std::make_pair(add, b->constant.valid() ? b->constant.reshaped({n}) : Tensor());
 }
 
