@@ -232,6 +232,9 @@ void InferRequest::infer() {
         n.op->evaluate(args, outs);
       rs.computed[i] = true;
     } catch (const Error& e) {
+      // The nodes before this one hold this run's shapes, which the signature of the last good
+      // run does not describe: the next run re-infers everything.
+      rs.ran = false;
       fail("layer ", n.id, " '", n.name, "' (", n.type, "-", n.version, "): ", e.what());
     }
   }
