@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -328,6 +329,20 @@ void run_bench(const BenchArgs& args) {
   }
 }
 
+// A whole number in [lo, hi], checked per comma-separated value, with a message that says so
+// (CLI11's numeric validators print the range's bounds as doubles).
+CLI::Validator whole_number(int64_t lo, int64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& value) -> std::string {
+        int64_t v = 0;
+        auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        if (ec == std::errc() && end == value.data() + value.size() && v >= lo && v <= hi) return "";
+        return "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) + ", got '" +
+               value + "'";
+      },
+      std::to_string(lo) + ".." + std::to_string(hi));
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app) {
@@ -337,17 +352,17 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("-p,--n-prompt", args->n_prompt, "Prompt lengths to prefill, comma-separated (0: no pp test)")
       ->delimiter(',')
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, 1 << 20));
   cmd->add_option("-n,--n-gen", args->n_gen, "Token counts to generate, comma-separated (0: no tg test)")
       ->delimiter(',')
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number(0, 1 << 20));
   cmd->add_option("-r,--repetitions", args->repetitions, "Timed runs of each test, after one warm-up")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 100000));
   cmd->add_option("-t,--threads", args->threads, "Thread counts, comma-separated (default: every core)")
       ->delimiter(',')
-      ->check(CLI::PositiveNumber);
+      ->check(whole_number(1, 1024));
   cmd->add_flag("--bandwidth", args->bandwidth_only, "Measure only this machine's memory read bandwidth");
   cmd->add_flag("--json", args->json, "Print one JSON object per test (llama-bench's field names)");
   cmd->callback([args] {
