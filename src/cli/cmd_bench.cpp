@@ -242,6 +242,7 @@ void run_bench(const BenchArgs& args) {
     options.prefix_reuse = false;  // every run starts from an empty state
     auto pipe = llm::Pipeline::open(args.model, options);
     const int64_t rss_load = resident_set_bytes();
+    progress.clear();  // a table line may follow on the same terminal
     const llm::ModelInfo& info = pipe->info();
     if (first) {
       model.size_bytes = info.weight_bytes;
