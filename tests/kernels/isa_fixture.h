@@ -5,9 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "kernels/cpu_info.h"
+
+namespace openarc::kernels {
+// How GoogleTest prints the parameter ("scalar", not "1-byte object <00>").
+inline void PrintTo(IsaLevel level, std::ostream* os) { *os << to_string(level); }
+}  // namespace openarc::kernels
 
 namespace openarc::kernels::testing {
 
