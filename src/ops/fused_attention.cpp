@@ -58,7 +58,9 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
   const Tensor& v_new = in[2];
   size_t next = 3;
   const Tensor* beam = has_beam_ ? &in[next++] : nullptr;
-  const Tensor* mask = has_mask_ ? &in[next++] : nullptr;
+  // The spec: with causal set the attention mask is ignored (ops/scaled_dot_product_attention.cpp).
+  const Tensor* mask = has_mask_ && !causal_ ? &in[next] : nullptr;
+  next += has_mask_;
   const Tensor* scale_in = has_scale_ ? &in[next++] : nullptr;
   const int64_t B = q.shape()[0], H = q.shape()[1], S = q.shape()[2], D = q.shape()[3];
   const int64_t Hkv = k_new.shape()[1], Dv = v_new.shape()[3];
