@@ -4,6 +4,8 @@
 // precision; look-alikes that must not fire; last-position logits. Every case at every ISA level.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 #include "convert/weight_compression.h"
 #include "core/float16.h"
 #include "fusion_test_util.h"
@@ -384,6 +386,30 @@ TEST_P(FuseLinear, WithoutTheOptionEveryPositionIsComputed) {
   req.set_input(0, random_tensor({1, 6, kK}, 1));
   req.infer();
   EXPECT_EQ(req.output("logits").shape(), (Shape{1, 6, kN}));
+}
+
+TEST(FuseLinearSwitch, OptimizeOffAndOpenarcReferenceKeepTheReferenceOps) {
+  LinearForm f;
+  f.precision = Precision::int4_asym;
+  f.group_size = 32;
+  const ir::Model m = linear_model(f);
+  auto off = compile(m, false);
+  EXPECT_TRUE(off->fusions().empty());
+  EXPECT_EQ(count_type(off->model(), "FullyConnected"), 0);
+  for (const char* value : {"1", "yes"}) {
+    ::setenv("OPENARC_REFERENCE", value, 1);
+    auto env = compile(m, true);
+    ::unsetenv("OPENARC_REFERENCE");
+    EXPECT_TRUE(env->fusions().empty()) << value;
+    EXPECT_EQ(count_type(env->model(), "FullyConnected"), 0) << value;
+    EXPECT_EQ(count_type(env->model(), "MatMul"), 1) << value;
+  }
+  ::setenv("OPENARC_REFERENCE", "0", 1);
+  auto on = compile(m, true);
+  ::unsetenv("OPENARC_REFERENCE");
+  EXPECT_EQ(fired(*on, "FullyConnected"), 1);
+  // The caller's model is not rewritten by compilation.
+  EXPECT_EQ(count_type(m, "FullyConnected"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, FuseLinear, kernels::testing::isa_levels(), kernels::testing::isa_name);
