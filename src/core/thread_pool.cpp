@@ -1,7 +1,10 @@
 #include "core/thread_pool.h"
 
+#include <immintrin.h>
+
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 
@@ -82,6 +85,7 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t chunks, ChunkFn fn, voi
     std::lock_guard<std::mutex> lock(mu_);
     job_ = &job;
     ++generation_;
+    published_.store(generation_, std::memory_order_release);
   }
   wake_.notify_all();
   work_on(job);  // the caller takes chunks too; when it finds none left, each is taken
@@ -98,6 +102,18 @@ void ThreadPool::worker_loop() {
   uint64_t seen = 0;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
+    // A decode step submits hundreds of short jobs back to back: a worker that has just finished
+    // one watches for the next for a moment before it sleeps, since a futex wake-up costs more
+    // than such a job. Idle, it sleeps (no spinning).
+    if (!(stop_ || (job_ && generation_ != seen))) {
+      lock.unlock();
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+      for (int i = 0; published_.load(std::memory_order_acquire) == seen; ++i) {
+        _mm_pause();
+        if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+      }
+      lock.lock();
+    }
     wake_.wait(lock, [&] { return stop_ || (job_ && generation_ != seen); });
     if (stop_) return;
     seen = generation_;

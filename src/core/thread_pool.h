@@ -15,6 +15,7 @@
 // tests) uses default_pool(), sized to the cores.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -71,6 +72,8 @@ class ThreadPool {
   std::condition_variable wake_, idle_;
   Job* job_ = nullptr;
   uint64_t generation_ = 0;
+  std::atomic<uint64_t> published_{0};  // generation_, readable without mu_ (the workers' spin)
+  static constexpr int kSpinMicros = 200;
   int active_ = 0;  // workers inside job_
   bool stop_ = false;
   int64_t threads_started_ = 0;
