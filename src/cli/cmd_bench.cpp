@@ -219,9 +219,10 @@ void run_bench(const BenchArgs& args) {
   const std::string isa = kernels::to_string(kernels::isa_level());
   Progress progress;
 
-  // The bound first, while the model holds no memory: a short probe (a few hundred MiB, 3 passes).
-  const size_t probe_bytes =
-      std::max<size_t>(256 * kMiB, static_cast<size_t>(4 * BandwidthProbe::last_level_cache_bytes()));
+  // The bound first, while the model holds no memory: a short probe, 3 passes over 256 MiB or 8
+  // times the last-level cache; 512 MiB when the cache size is unknown (a VM may hide a large one).
+  const int64_t llc = BandwidthProbe::last_level_cache_bytes();
+  const size_t probe_bytes = llc > 0 ? std::max<size_t>(256 * kMiB, static_cast<size_t>(8 * llc)) : 512 * kMiB;
   std::map<int, double> bandwidth = measure_bandwidth(threads, probe_bytes, 3, progress);
 
   ModelSummary model;
