@@ -44,7 +44,7 @@ namespace {
 using nlohmann::ordered_json;
 
 constexpr size_t kMiB = size_t{1} << 20;
-constexpr uint64_t kTokenSeed = 42;  // the same token ids in every run, like llama-bench's
+constexpr uint64_t kTokenSeed = 42;  // the same token ids in every run and every invocation
 
 struct BenchArgs {
   std::string model;
@@ -246,7 +246,7 @@ void run_bench(const BenchArgs& args) {
     progress.clear();  // a table line may follow on the same terminal
     const llm::ModelInfo& info = pipe->info();
     if (first) {
-      model.size_bytes = info.weight_bytes;
+      model.size_bytes = model.traffic.constant_bytes;  // as written: the pipeline's count follows compilation
       model.parameters = info.parameters;
       model.type = (info.architecture.empty() ? "model" : info.architecture) + " " + params_label(info.parameters) +
                    (info.weight_format.empty() ? "" : " " + info.weight_format);
