@@ -147,6 +147,11 @@ void InferRequest::infer() {
   }
 
   std::vector<std::pair<std::string, Tensor>> assigned;  // committed after the whole graph ran
+  std::vector<std::pair<std::string, int64_t>> kv_lengths;  // each KV cache's length (-1: unset) before the run
+  for (const std::string& id : model_->kv_variables_) {
+    auto kv = kv_.find(id);
+    kv_lengths.emplace_back(id, kv != kv_.end() && kv->second.set ? kv->second.length : -1);
+  }
   size_t next_param = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const ExecutionPlan::Step& step = plan.steps[i];
@@ -235,6 +240,13 @@ void InferRequest::infer() {
       // The nodes before this one hold this run's shapes, which the signature of the last good
       // run does not describe: the next run re-infers everything.
       rs.ran = false;
+      // A failed run leaves the states as they were: drop what earlier layers appended.
+      for (auto& [id, length] : kv_lengths) {
+        auto kv = kv_.find(id);
+        if (kv == kv_.end()) continue;
+        if (length < 0) kv_.erase(kv);
+        else kv->second.length = std::min(kv->second.length, length);
+      }
       fail("layer ", n.id, " '", n.name, "' (", n.type, "-", n.version, "): ", e.what());
     }
   }
