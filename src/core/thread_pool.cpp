@@ -89,6 +89,12 @@ void ThreadPool::run(int64_t begin, int64_t end, int64_t chunks, ChunkFn fn, voi
   }
   wake_.notify_all();
   work_on(job);  // the caller takes chunks too; when it finds none left, each is taken
+  // The workers' last chunks end within microseconds at decode: watch rather than sleep.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+  for (int i = 0; running_.load(std::memory_order_acquire) > 0; ++i) {
+    _mm_pause();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+  }
   {
     // No worker may join from now on; wait for those inside to finish their chunks.
     std::unique_lock<std::mutex> lock(mu_);
@@ -119,9 +125,11 @@ void ThreadPool::worker_loop() {
     seen = generation_;
     Job* job = job_;
     ++active_;
+    running_.fetch_add(1, std::memory_order_relaxed);
     lock.unlock();
     work_on(*job);
     lock.lock();
+    running_.fetch_sub(1, std::memory_order_release);
     if (--active_ == 0) idle_.notify_all();
   }
 }

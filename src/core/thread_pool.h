@@ -73,6 +73,7 @@ class ThreadPool {
   Job* job_ = nullptr;
   uint64_t generation_ = 0;
   std::atomic<uint64_t> published_{0};  // generation_, readable without mu_ (the workers' spin)
+  std::atomic<int> running_{0};           // active_, readable without mu_ (the caller's spin)
   static constexpr int kSpinMicros = 200;
   int active_ = 0;  // workers inside job_
   bool stop_ = false;
