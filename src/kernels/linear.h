@@ -37,12 +37,51 @@ struct LinearWeights {
 void check_linear_weights(const LinearWeights& w);
 
 // y[m][n] = x[m][k] . W^T (+ bias[n] when bias is not null). x and y are dense row-major. Chooses
-// the body for kernels::isa_level() and splits over the current pool.
+// the body for kernels::isa_level() and splits over the current pool. Integer weights at
+// m <= kInt8MaxM take the int8-activation path (below) when the level has one that takes W.
 void linear(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias = nullptr);
 
 // The same at a given level (tests compare every level this machine runs with the scalar twin).
 void linear_at(IsaLevel level, const LinearWeights& w, const float* x, int64_t m, float* y,
                const float* bias = nullptr);
+
+// ---- int8 activations (decode) ----------------------------------------------------------------
+// For integer weights and m <= kInt8MaxM, linear() and linear_at() quantize x once per call to
+// s8 in blocks of kInt8ActivationBlock values with an f32 scale each (quantize_activations) and
+// run a VNNI-style integer GEMV: results differ from the f32 path by that rounding (about 1e-3 of
+// sum |x * w|; the f32 path is exact to f32 summation order). Blocks of 32 rather than the weight
+// group: one activation outlier then coarsens 32 values, not a group of 128 or a whole row
+// (per-channel weights), and the cost is one multiply per vector of weights.
+// OPENARC_EXACT_LINEAR=1 in the environment (read once) keeps every call on the f32 path.
+constexpr int64_t kInt8ActivationBlock = 32;
+constexpr int kInt8MaxM = 4;
+
+// Which integer dot product the int8 path uses. vnni512 / vnni256: AVX512_VNNI on 512- or 256-bit
+// vectors (the avx512 level); avx_vnni256: AVX-VNNI (avx2 level); avx2_maddubs: vpmaddubsw
+// (avx2 level without AVX-VNNI; 4-bit weights only).
+enum class Int8Dot : uint8_t { vnni512, vnni256, avx_vnni256, avx2_maddubs };
+const char* to_string(Int8Dot dot);
+// Whether this CPU runs `dot`.
+bool int8_dot_supported(Int8Dot dot);
+// The dot product linear_at(level) uses for the int8 path, or false when it uses none.
+bool int8_dot_for(IsaLevel level, Int8Dot& out);
+// Whether the int8 path with `dot` takes these weights (integer, group a multiple of 32, whole
+// vectors per row; the rest stays on the f32 path).
+bool linear_int8_takes(Int8Dot dot, const LinearWeights& w);
+// The int8 path with a given dot product, for any m (blocks of kInt8MaxM rows of x). Throws Error
+// when the CPU lacks `dot` or it does not take W (tests and benchmarks).
+void linear_int8(Int8Dot dot, const LinearWeights& w, const float* x, int64_t m, float* y,
+                 const float* bias = nullptr);
+// Always f32 activations (the accuracy mode; what linear_at does when OPENARC_EXACT_LINEAR=1).
+void linear_f32_at(IsaLevel level, const LinearWeights& w, const float* x, int64_t m, float* y,
+                   const float* bias = nullptr);
+// Whether OPENARC_EXACT_LINEAR=1 was set (read once per process).
+bool exact_linear();
+// x[k] -> q[k] s8 and scale[(k + 31) / 32]: per block of 32, d = max|x| / 127 and
+// q = round(x * (127 / max|x|)) (to nearest even, |q| <= 127; d = 0 and q = 0 for an all-zero
+// block), so x ~ q * d. `sums`, when
+// not null, receives sum(q) per block. The int8 path uses exactly these values.
+void quantize_activations(const float* x, int64_t k, int8_t* q, float* scale, int32_t* sums = nullptr);
 
 // Row r of W, dequantized to f32 (the embedding lookup): out[k].
 void dequantize_row(const LinearWeights& w, int64_t r, float* out);

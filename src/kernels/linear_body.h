@@ -114,6 +114,21 @@ void for_each_row_range(const LinearWeights& w, int64_t m, int64_t align, F&& f)
 float* scratch(int slot, size_t count);
 enum ScratchSlot : int { kScratchX = 0, kScratchXSum = 1, kScratchRows = 2, kScratchPanel = 3 };
 
+// x prepared once per call for the int8-activation GEMV (linear_q8_body.h): up to kInt8MaxM rows.
+struct Q8Input {
+  int m = 0;
+  const int8_t* xq[kInt8MaxM];  // [k] quantized x, in the order the body reads it (4-bit: per chunk, even then odd)
+  const float* dxl[kInt8MaxM];  // [k / E] the block scale of each int32 lane (E = 8 for 4-bit, 4 for 8-bit)
+  const float* sx[kInt8MaxM];   // [groups + 16] per weight group: sum over its blocks of d_b * sum(q_b); zero padded
+};
+// The int8-activation bodies (linear_q8_*.cpp): whether one takes W, and y[m][n] for all of W.
+bool q8_takes_avx512(bool wide, const LinearWeights& w);
+void q8_avx512(bool wide, const LinearWeights& w, const Q8Input& in, float* y, const float* bias);
+bool q8_takes_avxvnni(const LinearWeights& w);
+void q8_avxvnni(const LinearWeights& w, const Q8Input& in, float* y, const float* bias);
+bool q8_takes_avx2(const LinearWeights& w);
+void q8_avx2(const LinearWeights& w, const Q8Input& in, float* y, const float* bias);
+
 // The bodies: y[m][n] for all of W, on the current pool. Arguments are already checked.
 void linear_scalar(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias);
 void linear_avx2(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias);
