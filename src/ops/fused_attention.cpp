@@ -1,10 +1,12 @@
 #include "ops/fused_attention.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
 
 #include "core/thread_pool.h"
+#include "kernels/attention.h"
 #include "ops/broadcast_shapes.h"
 
 namespace openarc::ops {
@@ -40,6 +42,66 @@ void KvAttention::evaluate(const std::vector<Tensor>&, std::vector<Tensor>&) con
 }
 
 namespace {
+
+constexpr int64_t kTileRows = 64;      // query rows (heads x positions) sharing each K/V block
+constexpr int64_t kDecodeChunk = 256;  // positions per flash-decoding part
+
+// Per distinct row of the mask (its broadcast dims at 0): the additive bias over the T positions
+// and the live range [lo, hi) the kernels visit. Outside it a position's weight is exactly 0 in
+// the reference too: the mask is -inf (boolean false) there, or more than 2^100 below the row's
+// largest value, where exp(score - max) underflows to 0 for any score under 2^99. So a causal
+// mask built from finfo.min (the exports') halves the work, and a row that is -inf everywhere
+// has no live position and comes out NaN, as the reference's softmax 0/0.
+struct MaskRows {
+  int64_t nb = 1, nh = 1, ns = 1;  // distinct rows along batch, heads, query positions
+  std::vector<const float*> bias;  // [nb * nh * ns] -> [T]; empty: no mask
+  std::vector<int64_t> lo, hi;     // [nb * nh * ns]
+  std::vector<float> storage;      // [nb * nh * ns][T] rows made f32 (boolean masks, masks broadcast along T)
+
+  int64_t index(int64_t b, int64_t h, int64_t i) const {
+    return ((nb > 1 ? b : 0) * nh + (nh > 1 ? h : 0)) * ns + (ns > 1 ? i : 0);
+  }
+};
+
+MaskRows mask_rows(const Tensor* mask, const int64_t ms[4], int64_t B, int64_t H, int64_t S, int64_t T) {
+  MaskRows m;
+  if (!mask) return m;
+  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
+  m.nb = ms[0] ? B : 1, m.nh = ms[1] ? H : 1, m.ns = ms[2] ? S : 1;
+  const int64_t n = m.nb * m.nh * m.ns;
+  const bool boolean = mask->type() == ElementType::boolean;
+  const bool copy = boolean || ms[3] != 1;
+  if (copy) m.storage.resize(static_cast<size_t>(n * T));
+  m.bias.resize(n), m.lo.resize(n), m.hi.resize(n);
+  for (int64_t b = 0; b < m.nb; ++b)
+    for (int64_t h = 0; h < m.nh; ++h)
+      for (int64_t i = 0; i < m.ns; ++i) {
+        const int64_t k = m.index(b, h, i), base = b * ms[0] + h * ms[1] + i * ms[2];
+        const float* row;
+        if (copy) {
+          float* dst = m.storage.data() + k * T;
+          for (int64_t t = 0; t < T; ++t) {
+            const int64_t e = base + t * ms[3];
+            dst[t] = boolean ? (mask->data<uint8_t>()[e] ? 0.0f : kNegInf) : mask->data<float>()[e];
+          }
+          row = dst;
+        } else {
+          row = mask->data<float>() + base;
+        }
+        float top = kNegInf;
+        for (int64_t t = 0; t < T; ++t) top = std::max(top, row[t]);
+        int64_t lo = T, hi = 0;
+        if (top != kNegInf) {
+          const double floor = static_cast<double>(top) - 0x1p100;
+          for (int64_t t = 0; t < T; ++t)
+            if (row[t] != kNegInf && static_cast<double>(row[t]) >= floor) lo = std::min(lo, t), hi = t + 1;
+        }
+        m.bias[k] = row;
+        m.lo[k] = std::min(lo, hi);
+        m.hi[k] = hi;
+      }
+  return m;
+}
 
 void ensure_cache(KvCache& c, const Tensor& x) {
   const Shape& s = x.shape();
@@ -89,6 +151,8 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
   ensure_cache(values, v_new);
   check(keys.length == values.length, "the key and value caches hold ", keys.length, " and ", values.length,
         " positions");
+  check(keys.precision == values.precision, "the key and value caches are ", to_string(keys.precision), " and ",
+        to_string(values.precision));
   const int64_t T = keys.length + S;
   const float scale = scale_in ? static_cast<float>(scale_in->get_f64(0)) : 1.0f / std::sqrt(static_cast<float>(D));
   // The mask numpy-broadcasts to [B, H, S, T]: its strides over those four axes (0 where it is 1).
@@ -111,49 +175,82 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
   // Every check has passed: only now does the state change.
   keys.append(k_new.data<float>(), S);
   values.append(v_new.data<float>(), S);
-  const float* md = mask && !bool_mask ? mask->data<float>() : nullptr;
-  const uint8_t* mb = bool_mask ? mask->data<uint8_t>() : nullptr;
+  if (S == 0) return;
+  const MaskRows rows = mask_rows(mask, ms, B, H, S, T);
   const int64_t group = H / Hkv;
   const float* qd = q.data<float>();
   float* od = out.data<float>();
-  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
 
-  current_pool().parallel_for(0, B * H, 1, [&](int64_t lo, int64_t hi) {
-    std::vector<float> p(static_cast<size_t>(T));  // [T] scores, then weights
-    std::vector<float> acc(static_cast<size_t>(Dv));
-    for (int64_t bh = lo; bh < hi; ++bh) {
-      const int64_t b = bh / H, h = bh % H, kvh = h / group;
-      for (int64_t i = 0; i < S; ++i) {
-        const float* qi = qd + ((b * H + h) * S + i) * D;
-        float m = kNegInf;
-        for (int64_t t = 0; t < T; ++t) {
-          const float* kt = keys.row(b, kvh, t);
-          float dot = 0;
-          for (int64_t d = 0; d < D; ++d) dot += qi[d] * kt[d];
-          float s = dot * scale;
-          if (causal_ && t > i) s = kNegInf;  // the spec's triu(k=1), aligned top-left
-          const int64_t mi = b * ms[0] + h * ms[1] + i * ms[2] + t * ms[3];
-          if (md) s += md[mi];
-          else if (mb && !mb[mi]) s = kNegInf;
-          p[t] = s;
-          m = std::max(m, s);
-        }
-        double sum = 0;
-        for (int64_t t = 0; t < T; ++t) {
-          p[t] = std::exp(p[t] - m);
-          sum += p[t];
-        }
-        const float inv = static_cast<float>(1.0 / sum);
-        std::fill(acc.begin(), acc.end(), 0.0f);
-        for (int64_t t = 0; t < T; ++t) {
-          const float w = p[t] * inv;
-          const float* vt = values.row(b, kvh, t);
-          for (int64_t d = 0; d < Dv; ++d) acc[d] += w * vt[d];
-        }
-        std::copy(acc.begin(), acc.end(), od + ((b * H + h) * S + i) * Dv);
+  // Work items (b, kv head, query tile, position chunk). A tile is every query head of the GQA
+  // group at up to kTileRows / group positions, so each K/V row is read once per tile. Decode
+  // and short prompts (one tile) also split the positions into fixed chunks merged afterwards
+  // (flash-decoding); the split depends on the shapes only, so any thread count gives the same
+  // bits.
+  const int64_t tile = std::max<int64_t>(1, kTileRows / group);
+  const int64_t tiles = (S + tile - 1) / tile;
+  const int64_t chunk = tiles == 1 ? kDecodeChunk : T;
+  const int64_t chunks = (T + chunk - 1) / chunk;
+  const int64_t max_rows = std::min(tile, S) * group;
+  const int64_t items = B * Hkv * tiles * chunks;
+  const int64_t part_floats = max_rows * (2 + Dv);  // m [rows], l [rows], acc [rows][Dv]
+  std::vector<float> parts(chunks > 1 ? static_cast<size_t>(items * part_floats) : 0);
+  auto part = [&](float* base, int64_t rows_here) {
+    return kernels::AttentionState{base, base + rows_here, base + 2 * rows_here};
+  };
+  // The rows of item (b, kvh, tile t): position-major, heads of the group inner.
+  struct Rows {
+    std::vector<const float*> q, bias;
+    std::vector<int64_t> lo, hi;
+    std::vector<float*> out;
+  };
+  auto gather_rows = [&](int64_t b, int64_t kvh, int64_t t, Rows& r) {
+    r.q.clear(), r.bias.clear(), r.lo.clear(), r.hi.clear(), r.out.clear();
+    for (int64_t i = t * tile; i < std::min(S, (t + 1) * tile); ++i)
+      for (int64_t g = 0; g < group; ++g) {
+        const int64_t h = kvh * group + g, bhi = (b * H + h) * S + i;
+        r.q.push_back(qd + bhi * D);
+        r.out.push_back(od + bhi * Dv);
+        const int64_t k = rows.index(b, h, i);
+        r.bias.push_back(rows.bias.empty() ? nullptr : rows.bias[k]);
+        r.lo.push_back(rows.lo.empty() ? 0 : rows.lo[k]);
+        r.hi.push_back(rows.hi.empty() ? (causal_ ? std::min(T, i + 1) : T) : rows.hi[k]);
       }
+  };
+  current_pool().parallel_for(0, items, 1, [&](int64_t lo, int64_t hi) {
+    thread_local Rows r;
+    thread_local std::vector<float> state;
+    for (int64_t it = lo; it < hi; ++it) {
+      const int64_t c = it % chunks, t = it / chunks % tiles, kvh = it / chunks / tiles % Hkv,
+                    b = it / chunks / tiles / Hkv;
+      gather_rows(b, kvh, t, r);
+      const int64_t n = static_cast<int64_t>(r.q.size());
+      kernels::AttentionQuery query{n, D, r.q.data(), rows.bias.empty() ? nullptr : r.bias.data(), r.lo.data(),
+                                    r.hi.data(), scale};
+      const kernels::AttentionKv kv{keys.precision, keys.row(b, kvh, 0), values.row(b, kvh, 0), Dv};
+      float* base;
+      if (chunks > 1) {
+        base = parts.data() + it * part_floats;
+      } else {
+        state.resize(static_cast<size_t>(part_floats));
+        base = state.data();
+      }
+      const kernels::AttentionState st = part(base, n);
+      kernels::attention_init(n, Dv, st);
+      kernels::attention_block(query, kv, c * chunk, std::min(T, (c + 1) * chunk), st);
+      if (chunks == 1) kernels::attention_merge(n, Dv, &st, 1, r.out.data());
     }
   });
+  if (chunks == 1) return;
+  // Merge each row's chunks, in position order.
+  Rows r;
+  std::vector<kernels::AttentionState> states(static_cast<size_t>(chunks));
+  for (int64_t it = 0; it < items; it += chunks) {
+    const int64_t t = it / chunks % tiles, kvh = it / chunks / tiles % Hkv, b = it / chunks / tiles / Hkv;
+    gather_rows(b, kvh, t, r);
+    const int64_t n = static_cast<int64_t>(r.q.size());
+    for (int64_t c = 0; c < chunks; ++c) states[c] = part(parts.data() + (it + c) * part_floats, n);
+    kernels::attention_merge(n, Dv, states.data(), chunks, r.out.data());
+  }
 }
 
 }  // namespace openarc::ops
