@@ -25,6 +25,10 @@ struct CompileOptions {
   bool optimize = true;
   // Compute the logits for the last position only (generation reads nothing else).
   bool last_position_logits = false;
+  // What fused attention's KV caches hold (OpenVINO's KV_CACHE_PRECISION): f32, or f16 for half
+  // the bytes per step (ops::parse_kv_cache_precision takes the hint's names). The state API
+  // stays f32.
+  ElementType kv_cache_precision = ElementType::f32;
 };
 
 // True unless OPENARC_REFERENCE is set to something other than 0 / empty.

@@ -232,7 +232,8 @@ void InferRequest::infer() {
           std::memset(outs[p].data(), 0, outs[p].byte_size());
       }
       if (const auto* attention = dynamic_cast<const ops::KvAttention*>(n.op.get()))
-        attention->run(args, outs[0], kv_[attention->key_variable()], kv_[attention->value_variable()]);
+        attention->run(args, outs[0], kv_[attention->key_variable()].with_precision(model_->options_.kv_cache_precision),
+                       kv_[attention->value_variable()].with_precision(model_->options_.kv_cache_precision));
       else
         n.op->evaluate(args, outs);
       rs.computed[i] = true;
@@ -291,7 +292,7 @@ void InferRequest::set_state(const std::string& id, Tensor value) {
   check(v.shape.compatible(value.shape()), "variable '", id, "' has shape ", v.shape.to_string(), ", got ",
         to_string(value.shape()));
   if (model_->kv_variables_.count(id)) {
-    kv_[id].assign(value);
+    kv_[id].with_precision(model_->options_.kv_cache_precision).assign(value);
     return;
   }
   states_[id] = value.clone();
@@ -323,7 +324,7 @@ void InferRequest::trim_state(const std::string& id, int64_t length, int64_t axi
     states_[id] = dense;
     kv_.erase(kv);
     trim_state(id, length, axis);
-    kv_[id].assign(states_[id]);
+    kv_[id].with_precision(model_->options_.kv_cache_precision).assign(states_[id]);
     states_.erase(id);
     return;
   }
