@@ -2,6 +2,9 @@
 // weight bytes) and m = 128 (prefill: GFLOP/s), on 1 and 2 threads. Small matrices are cycled
 // through enough copies (>= 256 MB) that m = 1 reads them from memory, as a decode step does.
 //   openarc_kernel_bench [--benchmark_filter=u4_g128]   (OPENARC_ISA=avx2|scalar to compare)
+// Integer formats at m = 1 also run the f32-activation path (/f32act) and each int8 dot product
+// the CPU has (/vnni512 /vnni256 /avx_vnni256 /avx2_maddubs); the plain name is linear() itself.
+// "/hot" runs 256 x 2048 from the cache on one thread: the kernel's compute ceiling in GB/s.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -87,11 +90,36 @@ std::unique_ptr<Weights> make_weights(const Format& f, Shape s, uint64_t seed) {
   return out;
 }
 
-void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads) {
+// Which entry point: linear() as the runtime calls it, the f32-activation path, or one int8 dot.
+enum class Path { automatic, f32, vnni512, vnni256, avx_vnni256, avx2_maddubs };
+const char* path_name(Path p) {
+  switch (p) {
+    case Path::automatic: return "";
+    case Path::f32: return "/f32act";
+    case Path::vnni512: return "/vnni512";
+    case Path::vnni256: return "/vnni256";
+    case Path::avx_vnni256: return "/avx_vnni256";
+    case Path::avx2_maddubs: return "/avx2_maddubs";
+  }
+  return "";
+}
+
+void call(Path p, const LinearWeights& w, const float* x, int64_t m, float* y) {
+  switch (p) {
+    case Path::automatic: return linear(w, x, m, y);
+    case Path::f32: return linear_f32_at(isa_level(), w, x, m, y);
+    case Path::vnni512: return linear_int8(Int8Dot::vnni512, w, x, m, y);
+    case Path::vnni256: return linear_int8(Int8Dot::vnni256, w, x, m, y);
+    case Path::avx_vnni256: return linear_int8(Int8Dot::avx_vnni256, w, x, m, y);
+    case Path::avx2_maddubs: return linear_int8(Int8Dot::avx2_maddubs, w, x, m, y);
+  }
+}
+
+void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads, Path path, bool hot) {
   std::vector<std::unique_ptr<Weights>> copies;
   copies.push_back(make_weights(f, s, 1));
   const size_t bytes = copies[0]->bytes;
-  if (m == 1)
+  if (m == 1 && !hot)
     while (copies.size() * bytes < (size_t{256} << 20) && copies.size() < 64)
       copies.push_back(make_weights(f, s, copies.size() + 1));
   std::vector<float> x(static_cast<size_t>(m * s.k)), y(static_cast<size_t>(m * s.n));
@@ -100,7 +128,7 @@ void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads) {
   ScopedPool scope(shared_pool(threads));
   size_t i = 0;
   for (auto _ : state) {
-    linear(copies[i]->w, x.data(), m, y.data());
+    call(path, copies[i]->w, x.data(), m, y.data());
     benchmark::ClobberMemory();
     if (++i == copies.size()) i = 0;
   }
@@ -119,12 +147,30 @@ void register_all() {
     for (int64_t m : {1, 128})
       for (Shape s : kShapes)
         for (int threads : {1, 2}) {
-          std::string name = std::string(f.name) + "/" + std::to_string(s.n) + "x" + std::to_string(s.k) + "/m" +
-                             std::to_string(m) + "/t" + std::to_string(threads);
-          benchmark::RegisterBenchmark(name.c_str(), run, f, s, m, threads)
-              ->Unit(benchmark::kMicrosecond)
-              ->UseRealTime()
-              ->MinTime(m == 1 ? 0.3 : 0.5);
+          std::vector<Path> paths = {Path::automatic};
+          // Integer weights at m = 1: each int8 dot this CPU runs, and the f32-activation path.
+          if (m == 1 && f.type != ET::f16 && f.type != ET::f32) {
+            paths.push_back(Path::f32);
+            const Int8Dot dots[] = {Int8Dot::vnni512, Int8Dot::vnni256, Int8Dot::avx_vnni256, Int8Dot::avx2_maddubs};
+            const Path as_path[] = {Path::vnni512, Path::vnni256, Path::avx_vnni256, Path::avx2_maddubs};
+            for (int d = 0; d < 4; ++d)
+              if (int8_dot_supported(dots[d]) && !(dots[d] == Int8Dot::avx2_maddubs && f.type == ET::u8))
+                paths.push_back(as_path[d]);
+          }
+          for (Path p : paths) {
+            std::string name = std::string(f.name) + "/" + std::to_string(s.n) + "x" + std::to_string(s.k) + "/m" +
+                               std::to_string(m) + "/t" + std::to_string(threads) + path_name(p);
+            benchmark::RegisterBenchmark(name.c_str(), run, f, s, m, threads, p, false)
+                ->Unit(benchmark::kMicrosecond)
+                ->UseRealTime()
+                ->MinTime(m == 1 ? 0.3 : 0.5);
+            // The compute ceiling: one copy of the 256 x 2048 matrix, read from the cache.
+            if (m == 1 && s.n == 256 && threads == 1)
+              benchmark::RegisterBenchmark((name + "/hot").c_str(), run, f, s, m, threads, p, true)
+                  ->Unit(benchmark::kMicrosecond)
+                  ->UseRealTime()
+                  ->MinTime(0.2);
+          }
         }
 }
 

@@ -94,10 +94,15 @@ void run_int8(Int8Dot dot, const LinearWeights& w, const float* x, int64_t m, fl
       quantize_activations(x + (i0 + i) * k, k, qnat, d, sums);
       int8_t* xo = xq + i * k;
       if (four) {  // per chunk of 2 * vbytes elements: the even ones (low nibbles), then the odd ones
+        const __m128i low = _mm_set1_epi16(0x00ff);
         for (int64_t c = 0; c < k; c += 2 * vbytes)
-          for (int64_t j = 0; j < vbytes; ++j) {
-            xo[c + j] = qnat[c + 2 * j];
-            xo[c + vbytes + j] = qnat[c + 2 * j + 1];
+          for (int64_t j = 0; j < vbytes; j += 16) {  // 32 bytes in, 16 even and 16 odd out
+            __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qnat + c + 2 * j));
+            __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(qnat + c + 2 * j + 16));
+            __m128i even = _mm_packus_epi16(_mm_and_si128(a, low), _mm_and_si128(b, low));
+            __m128i odd = _mm_packus_epi16(_mm_srli_epi16(a, 8), _mm_srli_epi16(b, 8));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(xo + c + j), even);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(xo + c + vbytes + j), odd);
           }
       } else {
         std::memcpy(xo, qnat, static_cast<size_t>(k));
@@ -149,15 +154,23 @@ bool int8_dot_supported(Int8Dot dot) {
   return false;
 }
 
-bool int8_dot_for(IsaLevel level, Int8Dot& out) {
-  if (static_cast<int>(level) > static_cast<int>(cpu_info().best)) return false;
-  if (level == IsaLevel::avx512 && int8_dot_supported(kAvx512Dot)) {
-    out = kAvx512Dot;
-    return true;
+bool int8_dot_for(IsaLevel level, const LinearWeights& w, Int8Dot& out) {
+  if (static_cast<int>(level) > static_cast<int>(cpu_info().best) || level == IsaLevel::scalar) return false;
+  if (detail::is_float_weight(w.type)) return false;
+  Int8Dot order[2];
+  int count = 0;
+  if (level == IsaLevel::avx512 && int8_dot_supported(Int8Dot::vnni512)) {
+    order[count++] = kAvx512Dot;
+    order[count++] = kAvx512Dot == Int8Dot::vnni512 ? Int8Dot::vnni256 : Int8Dot::vnni512;
+  } else {
+    order[count++] = int8_dot_supported(Int8Dot::avx_vnni256) ? Int8Dot::avx_vnni256 : Int8Dot::avx2_maddubs;
   }
-  if (level == IsaLevel::scalar) return false;
-  out = int8_dot_supported(Int8Dot::avx_vnni256) ? Int8Dot::avx_vnni256 : Int8Dot::avx2_maddubs;
-  return true;
+  for (int i = 0; i < count; ++i)
+    if (takes(order[i], w)) {
+      out = order[i];
+      return true;
+    }
+  return false;
 }
 
 bool linear_int8_takes(Int8Dot dot, const LinearWeights& w) {
@@ -191,8 +204,7 @@ void linear_at(IsaLevel level, const LinearWeights& w, const float* x, int64_t m
                const float* bias) {
   if (!check_call(w, x, m, y)) return;
   Int8Dot dot;
-  if (m <= kInt8MaxM && !detail::is_float_weight(w.type) && !exact_linear() && int8_dot_for(level, dot) &&
-      takes(dot, w)) {
+  if (m <= kInt8MaxM && !exact_linear() && int8_dot_for(level, w, dot)) {
     run_int8(dot, w, x, m, y, bias);
     return;
   }

@@ -63,8 +63,9 @@ enum class Int8Dot : uint8_t { vnni512, vnni256, avx_vnni256, avx2_maddubs };
 const char* to_string(Int8Dot dot);
 // Whether this CPU runs `dot`.
 bool int8_dot_supported(Int8Dot dot);
-// The dot product linear_at(level) uses for the int8 path, or false when it uses none.
-bool int8_dot_for(IsaLevel level, Int8Dot& out);
+// The dot product linear_at(level) uses for W on the int8 path (at avx512: vnni512, else vnni256
+// when only the narrower vectors fit k), or false when W stays on the f32 path at that level.
+bool int8_dot_for(IsaLevel level, const LinearWeights& w, Int8Dot& out);
 // Whether the int8 path with `dot` takes these weights (integer, group a multiple of 32, whole
 // vectors per row; the rest stays on the f32 path).
 bool linear_int8_takes(Int8Dot dot, const LinearWeights& w);

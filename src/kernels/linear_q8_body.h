@@ -87,8 +87,10 @@ void q8_rows(const LinearWeights& w, const Q8Input& in, int64_t r0, float* y, in
   VF tot[R][MX];
   for (int i = 0; i < R; ++i)
     for (int mx = 0; mx < MX; ++mx) tot[i][mx] = V::zerof();
+  // gc: the group of the chunk's first element, kept by counting (no division per chunk).
+  const int64_t chunks_per_group = kPerm ? 1 : gs / C, groups_per_chunk = kPerm ? C / gs : 0;
+  int64_t gc = 0, left_in_group = chunks_per_group;
   for (int64_t c = 0; c < k; c += C) {
-    const int64_t gc = c / gs;
     VF dx[MX];
     VI xa[MX], xb[MX];
 #pragma GCC unroll 4
@@ -119,6 +121,12 @@ void q8_rows(const LinearWeights& w, const Q8Input& in, int64_t r0, float* y, in
           tot[i][mx] = V::fma(V::cvt(d), V::mul(dx[mx], sv), tot[i][mx]);
         }
       }
+    }
+    if constexpr (kPerm) {
+      gc += groups_per_chunk;
+    } else if (--left_in_group == 0) {
+      ++gc;
+      left_in_group = chunks_per_group;
     }
   }
   for (int i = 0; i < R; ++i)

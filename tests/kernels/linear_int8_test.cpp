@@ -205,17 +205,23 @@ TEST(Int8Dispatch, LinearAtChoosesThePath) {
   uint32_t seed = 6000;
   for (IsaLevel level : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512}) {
     if (static_cast<int>(level) > static_cast<int>(cpu_info().best)) continue;
-    Int8Dot dot{};
-    const bool has = int8_dot_for(level, dot);
-    EXPECT_EQ(has, level != IsaLevel::scalar);
     for (ET type : {ET::u4, ET::i8})
-      for (GroupLayout gl : {GroupLayout{128, 512}, GroupLayout{48, 288}})
+      for (GroupLayout gl : {GroupLayout{128, 512}, GroupLayout{32, 320}, GroupLayout{48, 288}})
         for (int64_t m : {1, 4, 5}) {
           Case cs = make_case(type, 33, gl.k, gl.group_size, ET::f16, ET::u8, 1, seed++);
           SCOPED_TRACE(cat(to_string(level), " ", describe(cs.w, m)));
+          Int8Dot dot{};
+          const bool has = int8_dot_for(level, cs.w, dot);
+          if (level == IsaLevel::scalar || gl.group_size == 48) EXPECT_FALSE(has);
+          if (level == IsaLevel::avx512 && int8_dot_supported(Int8Dot::vnni512) && gl.group_size != 48) {
+            EXPECT_TRUE(has);
+            // 4-bit k = 320 is not a whole number of 512-bit vectors: the 256-bit form takes it.
+            EXPECT_EQ(to_string(dot), std::string(type == ET::u4 && gl.k == 320 ? "vnni256" : "vnni512"));
+          }
+          if (has) EXPECT_TRUE(linear_int8_takes(dot, cs.w));
           std::vector<float> x = random_vector(m * gl.k, seed), a(m * 33), b(m * 33);
           linear_at(level, cs.w, x.data(), m, a.data());
-          if (has && m <= kInt8MaxM && linear_int8_takes(dot, cs.w)) linear_int8(dot, cs.w, x.data(), m, b.data());
+          if (has && m <= kInt8MaxM) linear_int8(dot, cs.w, x.data(), m, b.data());
           else linear_f32_at(level, cs.w, x.data(), m, b.data());
           EXPECT_EQ(std::memcmp(a.data(), b.data(), a.size() * 4), 0);
         }
