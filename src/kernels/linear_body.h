@@ -83,26 +83,30 @@ inline double row_bytes(const LinearWeights& w) {
   }
 }
 
-// Calls f(r0, r1) for one contiguous, statically balanced range of [0, n) per thread of the
-// current pool, with boundaries at multiples of `align` (tails only at n). Small problems run on
-// fewer threads: waking a worker costs more than streaming a few tens of KB. The split decides
-// only who computes a row, never how, so results do not depend on the thread count.
+// Calls f(r0, r1) for contiguous pieces covering [0, n) on the threads of the current pool, with
+// boundaries at multiples of `align` (tails only at n). The pieces are about 64 KB of work each,
+// between one and four per thread, claimed by whichever thread is free (the pool hands out
+// chunks from a counter): a thread that starts late, because it was waking up or the core was
+// busy, takes fewer, instead of the other waiting for its fixed half. Small problems make fewer
+// pieces (a q/k/v-sized 256 x 2048 int4 matrix: 4), one problem too small to share runs on the
+// caller alone. The split decides only who computes a row, never how, so results do not depend
+// on the thread count.
 template <class F>
 void for_each_row_range(const LinearWeights& w, int64_t m, int64_t align, F&& f) {
   const int64_t n = w.n;
   const int64_t blocks = (n + align - 1) / align;
-  int64_t threads = current_pool().size();
+  const int64_t threads = current_pool().size();
   const double work = row_bytes(w) * n + 64.0 * w.k * n * (m - 1);  // weight bytes + flops-ish
-  const int64_t by_work = static_cast<int64_t>(work / (64 * 1024)) + 1;
-  if (threads > by_work) threads = by_work;
-  if (threads > blocks) threads = blocks;
-  if (threads <= 1) {
+  int64_t pieces = static_cast<int64_t>(work / (64 * 1024)) + 1;
+  if (pieces > 4 * threads) pieces = 4 * threads;
+  if (pieces > blocks) pieces = blocks;
+  if (threads <= 1 || pieces <= 1) {
     f(int64_t{0}, n);
     return;
   }
-  parallel_for(0, threads, 1, [&](int64_t lo, int64_t hi) {
+  parallel_for(0, pieces, 1, [&](int64_t lo, int64_t hi) {
     for (int64_t t = lo; t < hi; ++t) {
-      int64_t r0 = t * blocks / threads * align, r1 = (t + 1) * blocks / threads * align;
+      int64_t r0 = t * blocks / pieces * align, r1 = (t + 1) * blocks / pieces * align;
       if (r1 > n) r1 = n;
       if (r0 < r1) f(r0, r1);
     }

@@ -12,7 +12,9 @@
 // the 4-bit GEMV looks each nibble up in a per-group table of (q - zp) * scale instead of
 // converting it (no and, no convert, no per-group epilogue).
 //
-// m = 1 (decode; integer weights up to kGemvMaxRowsOfX, kGemvMaxM rows of x per pass): a fused
+// m = 1 (decode) for float weights: one row at a time, one sequential stream (gemv_float_row).
+// Integer weights with f32 activations (linear_f32_at; linear() takes the int8 path of
+// linear_q8_body.h where it can), up to kGemvMaxRowsOfX, kGemvMaxM rows of x per pass: a fused
 // GEMV streams gemv_rows(mx) rows of W at a time, each x vector loaded once for all of them and
 // each decoded W vector used for every row of x, prefetching the next pass. Integer weights accumulate q * x per group
 // and apply the scale once per group; the zero point goes in as -zp * scale * sum(x over the
@@ -42,36 +44,6 @@ inline VF load_float_weights(const uint8_t* row, int64_t c) {
   if constexpr (T == ElementType::f32) return vload(reinterpret_cast<const float*>(row) + c);
   else if constexpr (T == ElementType::f16) return vload_f16(row + 2 * c);
   else return vload_bf16(row + 2 * c);
-}
-
-template <ElementType T, int R>
-void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r0, float* y, const float* bias) {
-  const int64_t k = w.k;
-  constexpr int64_t es = T == ElementType::f32 ? 4 : 2;
-  const uint8_t* rows[R];
-  for (int i = 0; i < R; ++i) rows[i] = static_cast<const uint8_t*>(w.data) + (r0 + i) * k * es;
-  VF acc[R][2];
-  for (int i = 0; i < R; ++i) acc[i][0] = acc[i][1] = vzero();
-  int64_t c = 0;
-  const int64_t ahead = R * k * es;  // bytes from a row to the same row of the next pass
-  for (; c + 2 * W <= k; c += 2 * W) {
-    VF x0 = vload(x + c), x1 = vload(x + c + W);
-    for (int i = 0; i < R; ++i) {
-      for (int64_t b = 0; b < 2 * W * es; b += 64) prefetch_next_pass(rows[i] + c * es + ahead + b);
-      acc[i][0] = vfma(load_float_weights<T>(rows[i], c), x0, acc[i][0]);
-      acc[i][1] = vfma(load_float_weights<T>(rows[i], c + W), x1, acc[i][1]);
-    }
-  }
-  if (c + W <= k) {
-    VF x0 = vload(x + c);
-    for (int i = 0; i < R; ++i) acc[i][0] = vfma(load_float_weights<T>(rows[i], c), x0, acc[i][0]);
-    c += W;
-  }
-  for (int i = 0; i < R; ++i) {
-    float s = vhsum(vadd(acc[i][0], acc[i][1]));
-    for (int64_t t = c; t < k; ++t) s += x[t] * load_weight(w, r0 + i, t);
-    y[r0 + i] = s + (bias ? bias[r0 + i] : 0.0f);
-  }
 }
 
 // Up to kGemvMaxM rows of x prepared once per call for the integer GEMV, which decodes each
@@ -276,13 +248,33 @@ void gemv_int(const LinearWeights& w, const GemvInput& in, float* y, const float
   });
 }
 
+// Float weights, one row at a time: rows are contiguous, so a thread's slice of W is a single
+// sequential stream (2-8 KB rows read side by side would touch a new page per row and retrain
+// the prefetcher at each), with a software prefetch kFloatAhead bytes further on along it. Four
+// accumulators: each x vector comes from L1, the weights from memory.
+constexpr int64_t kFloatAhead = 4096;
+template <ElementType T>
+void gemv_float_row(const LinearWeights& w, const float* x, int64_t r, float* y, const float* bias) {
+  const int64_t k = w.k;
+  constexpr int64_t es = T == ElementType::f32 ? 4 : 2;
+  const uint8_t* row = static_cast<const uint8_t*>(w.data) + r * k * es;
+  VF acc[4] = {vzero(), vzero(), vzero(), vzero()};
+  int64_t c = 0;
+  for (; c + 4 * W <= k; c += 4 * W) {
+    for (int64_t b = 0; b < 4 * W * es; b += 64) prefetch_next_pass(row + c * es + kFloatAhead + b);
+#pragma GCC unroll 4
+    for (int a = 0; a < 4; ++a) acc[a] = vfma(load_float_weights<T>(row, c + a * W), vload(x + c + a * W), acc[a]);
+  }
+  for (int a = 0; c + W <= k; c += W, ++a) acc[a] = vfma(load_float_weights<T>(row, c), vload(x + c), acc[a]);
+  float s = vhsum(vadd(vadd(acc[0], acc[1]), vadd(acc[2], acc[3])));
+  for (int64_t t = c; t < k; ++t) s += x[t] * load_weight(w, r, t);
+  y[r] = s + (bias ? bias[r] : 0.0f);
+}
+
 template <ElementType T>
 void gemv_float(const LinearWeights& w, const float* x, float* y, const float* bias) {
-  constexpr int R = gemv_rows(1);
   for_each_row_range(w, 1, 16, [&](int64_t r0, int64_t r1) {
-    int64_t r = r0;
-    for (; r + R <= r1; r += R) gemv_float_rows<T, R>(w, x, r, y, bias);
-    for (; r < r1; ++r) gemv_float_rows<T, 1>(w, x, r, y, bias);
+    for (int64_t r = r0; r < r1; ++r) gemv_float_row<T>(w, x, r, y, bias);
   });
 }
 
