@@ -1,0 +1,59 @@
+// Phi-4-mini (tool-calling.md §1.8), either of:
+//   functools[{"name": "get_weather", "arguments": {"city": "Paris"}}, ...]   (the peer template; FireFunction v2 too)
+//   <|tool_call|>[{...}, ...]<|/tool_call|>                                  (the model's own tokens)
+// The list is read JSON-aware, so a ']' inside an argument does not end it (vLLM's regex does).
+#include "llm/tool_call_json.h"
+#include "llm/tool_parser_families.h"
+
+namespace openarc::llm {
+
+namespace {
+
+constexpr std::string_view kFunctools = "functools[";
+constexpr std::string_view kOpen = "<|tool_call|>";
+constexpr std::string_view kClose = "<|/tool_call|>";
+
+class Phi4MiniParser final : public ToolParser {
+ public:
+  std::string_view name() const override { return "phi4_mini"; }
+  std::vector<StartMarker> start_markers() const override { return {{std::string(kFunctools)}, {std::string(kOpen)}}; }
+  std::vector<std::string> dropped_markers() const override { return {"<|end|>", "<|endoftext|>"}; }
+
+  CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
+    const CallKeys keys{{"name"}, {"arguments", "parameters"}};
+    if (region.starts_with(kFunctools)) return scan_call_list(region, kFunctools.size() - 1, keys, tools);
+
+    const size_t i = skip_json_space(region, kOpen.size());
+    if (i >= region.size()) return {};
+    CallScan out;
+    size_t end = 0;
+    if (region[i] == '[') {
+      out = scan_call_list(region, i, keys, tools);
+      if (out.status != ScanStatus::complete) return out;
+      end = out.end;
+    } else if (region[i] == '{') {
+      ObjectCall c = scan_call_object(region, i, keys, tools);
+      if (c.status == ScanStatus::invalid) return CallScan::invalid();
+      out.calls.push_back(std::move(c.call));
+      if (c.status == ScanStatus::incomplete) return out;
+      end = c.end;
+    } else {
+      return CallScan::invalid();
+    }
+    const size_t j = skip_json_space(region, end);
+    const int close = match_word(region, j, kClose);
+    if (close == -1 && !final) {
+      out.status = ScanStatus::incomplete;
+      return out;
+    }
+    out.status = ScanStatus::complete;
+    out.end = close == 1 ? j + kClose.size() : end;
+    return out;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<ToolParser> make_phi4_mini_parser() { return std::make_unique<Phi4MiniParser>(); }
+
+}  // namespace openarc::llm
