@@ -32,11 +32,12 @@ size_t partial_marker_suffix(std::string_view text, std::string_view marker) {
 }  // namespace
 
 std::span<const ReasoningMarkers> known_reasoning_markers() {
-  static const std::array<ReasoningMarkers, 4> kMarkers = {{
+  static const std::array<ReasoningMarkers, 5> kMarkers = {{
       {"<think>", "</think>"},            // DeepSeek-R1, Qwen3, QwQ, Phi-4-reasoning ...
       {"<seed:think>", "</seed:think>"},  // Seed-OSS
       {"[THINK]", "[/THINK]"},            // Magistral
       {"\xE2\x97\x81think\xE2\x96\xB7", "\xE2\x97\x81/think\xE2\x96\xB7"},  // Kimi: ◁think▷ ◁/think▷
+      {"<|START_THINKING|>", "<|END_THINKING|>"},  // Command R7B / Command A: the plan before an action
   }};
   return kMarkers;
 }
