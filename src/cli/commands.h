@@ -17,5 +17,6 @@ void add_convert_command(CLI::App& app);    // cmd_convert.cpp
 void add_generate_command(CLI::App& app);   // cmd_generate.cpp
 void add_chat_command(CLI::App& app);       // cmd_chat.cpp
 void add_bench_command(CLI::App& app);      // cmd_bench.cpp
+void add_parse_command(CLI::App& app);      // cmd_parse.cpp
 
 }  // namespace openarc::cli

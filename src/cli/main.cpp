@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   openarc::cli::add_tokenize_command(app);
   openarc::cli::add_devices_command(app);
   openarc::cli::add_template_command(app);
+  openarc::cli::add_parse_command(app);
 
   try {
     app.parse(argc, argv);
