@@ -25,6 +25,7 @@ struct InferRequest::RunState {
   std::vector<std::vector<uint32_t>> arg_generation;
   std::vector<bool> computed;  // per step: its outputs hold a previous run's result
   std::vector<Slot> slots;
+  Tensor shape_scratch;  // backs ReadValue views of f16 KV caches (only their shapes are read)
   bool ran = false;
   std::vector<Shape> last_inputs;
   std::vector<std::pair<std::string, Shape>> last_states;
@@ -180,8 +181,21 @@ void InferRequest::infer() {
           // Only shapes are read from it (fuse_kv_attention): a view of the cache's memory.
           auto kv = kv_.find(id);
           if (kv != kv_.end() && kv->second.set) {
+            // Its data is not the state (a node kept alive for a shape may still read it, so it
+            // must be memory the view may cover): the cache's buffer when it holds that many f32
+            // bytes, else zeros the request keeps for the purpose.
             const ops::KvCache& c = kv->second;
-            rs.set_value(step.first_output, Tensor::view(ElementType::f32, c.shape(), c.data.get(), c.data));
+            const Shape shape = c.shape();
+            const size_t bytes = sizeof(float) * static_cast<size_t>(shape_size(shape));
+            const size_t cache_bytes =
+                static_cast<size_t>(c.batch * c.heads * c.capacity * c.head_dim * c.element_size());
+            if (bytes <= cache_bytes) {
+              rs.set_value(step.first_output, Tensor::view(ElementType::f32, shape, c.data.get(), c.data));
+            } else {
+              if (rs.shape_scratch.byte_size() < bytes) rs.shape_scratch = Tensor(ElementType::u8, {int64_t(bytes) * 2});
+              rs.set_value(step.first_output, Tensor::view(ElementType::f32, shape, rs.shape_scratch.data(),
+                                                           std::make_shared<Tensor>(rs.shape_scratch)));
+            }
             continue;
           }
         }

@@ -64,7 +64,11 @@ llm::PipelineOptions pipeline_options(const json& ov, int default_threads, int64
     else if (key == "PERFORMANCE_HINT") o.performance_hint = choice(key, v, {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"});
     else if (key == "NUM_STREAMS") o.num_streams = v.is_string() && upper(v.get<std::string>()) == "AUTO" ? 0 : int_value(key, v, 1, 64);
     else if (key == "INFERENCE_PRECISION_HINT") o.inference_precision = choice(key, v, {"f32", "bf16", "f16"});
-    else if (key == "KV_CACHE_PRECISION") o.kv_cache_precision = choice(key, v, {"f32", "f16", "bf16", "u8"});
+    else if (key == "KV_CACHE_PRECISION") {
+      o.kv_cache_precision = choice(key, v, {"f32", "f16", "bf16", "u8"});
+      // f32 and f16 caches exist; bf16 and u8 get f16 (as small or smaller, and more precise).
+      o.compile.kv_cache_precision = o.kv_cache_precision == "f32" ? ElementType::f32 : ElementType::f16;
+    }
     else if (key == "CACHE_DIR") {
       if (!v.is_string()) throw bad_request("ov_config CACHE_DIR must be a string", "ov_config.CACHE_DIR");
       o.cache_dir = v.get<std::string>();
@@ -89,6 +93,7 @@ json applied_options_json(const llm::PipelineOptions& o) {
           {"NUM_STREAMS", o.num_streams},
           {"INFERENCE_PRECISION_HINT", o.inference_precision},
           {"KV_CACHE_PRECISION", o.kv_cache_precision},
+          {"kv_cache_precision_applied", std::string(to_string(o.compile.kv_cache_precision))},
           {"CACHE_DIR", o.cache_dir},
           {"context_length", o.ctx_size},
           {"prefix_reuse", o.prefix_reuse}};

@@ -44,6 +44,27 @@ test('load and unload a second model while the first one streams', async () => {
   assert.match(gone.json.error.message, /stories260K/);
 });
 
+test('KV_CACHE_PRECISION f16 keeps f16 caches and the greedy text; u8 is served by f16 and says so', async () => {
+  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'x' });
+  for (const [name, precision] of [['kv16', 'f16'], ['kv8', 'u8']]) {
+    const load = await postJson(`${server.url}/optimum/model/load`, {
+      load_config: { id_model: demoModel, model_name: name }, ov_config: { KV_CACHE_PRECISION: precision },
+    });
+    assert.equal(load.status, 200, load.text);
+  }
+  const status = await (await fetch(`${server.url}/optimum/status`)).json();
+  for (const [name, requested] of [['kv16', 'f16'], ['kv8', 'u8']]) {
+    const s = status.models.find((m) => m.model_name === name);
+    assert.equal(s.runtime.KV_CACHE_PRECISION, requested);
+    assert.equal(s.runtime.kv_cache_precision_applied, 'f16');
+  }
+  const prompt = 'Once upon a time';
+  const want = await client.completions.create({ model: 'stories260K', prompt, max_tokens: 40, temperature: 0, ignore_eos: true });
+  const got = await client.completions.create({ model: 'kv16', prompt, max_tokens: 40, temperature: 0, ignore_eos: true });
+  assert.equal(got.choices[0].text, want.choices[0].text, 'f16 KV gives the demo model the same greedy text');
+  for (const name of ['kv16', 'kv8']) await postJson(`${server.url}/optimum/model/unload`, { model_name: name });
+});
+
 test('load refuses bad devices, ov_config keys and folders with 400 naming them', async () => {
   const gpu = await postJson(`${server.url}/optimum/model/load`, { load_config: { id_model: demoModel, device: 'GPU', model_name: 'g' } });
   assert.equal(gpu.status, 400);
