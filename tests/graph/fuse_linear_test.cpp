@@ -21,10 +21,12 @@ using testing::max_relative_diff;
 using testing::random_tensor;
 
 constexpr double kTolerance = 1e-4;
-// The reference graph rounds every decompressed integer weight (q - zp) * scale to f16 (the
-// Multiply is f16); the kernels dequantize in f32, so against that graph the outputs differ by
-// up to 2^-11 of each weight. Against the exact f32 dequantization they agree to kTolerance.
-constexpr double kF16RoundingTolerance = 1e-3;
+// Integer weights: the reference graph rounds every decompressed (q - zp) * scale to f16 (the
+// Multiply is f16) while the kernels dequantize in f32, a difference of up to 2^-11 of each
+// weight; and at decode sizes (m <= 4) they meet activations quantized to int8 per block of 32
+// (kernels/linear.h), each x off by up to half a step of its block's 127 levels. Outputs then
+// differ by up to ~1e-2 relative; the kernels' own tests check each path exactly.
+constexpr double kIntegerTolerance = 1e-2;
 
 std::shared_ptr<runtime::CompiledModel> compile(const ir::Model& m, bool optimize, bool last_position_logits = false) {
   runtime::CompileOptions options;
@@ -164,14 +166,15 @@ TEST_P(FuseLinear, FiresForEveryWeightPrecisionWithAndWithoutBias) {
       const ir::Node* fc = after.find(bias ? "lm/Add" : "lm/MatMul");
       ASSERT_NE(fc, nullptr);
       EXPECT_EQ(fc->type, "FullyConnected");
-      expect_same_as_reference(m, linear_inputs(), is_integer(wc.precision) ? kF16RoundingTolerance : kTolerance);
+      expect_same_as_reference(m, linear_inputs(), is_integer(wc.precision) ? kIntegerTolerance : kTolerance);
       // The fused model against the reference MatMul on the exactly dequantized f32 weight.
       LinearForm exact = f;
       exact.precision = Precision::f32;
       exact.stored = exact_weight(weight(), wc.precision, wc.group_size);
       Runner fused(opt), ref(compile(linear_model(exact), false));
       for (const std::vector<Tensor>& in : linear_inputs())
-        EXPECT_LE(max_relative_diff(fused.run(in)[0], ref.run(in)[0]), kTolerance) << to_string(in[0].shape());
+        EXPECT_LE(max_relative_diff(fused.run(in)[0], ref.run(in)[0]), is_integer(wc.precision) ? kIntegerTolerance : kTolerance)
+            << to_string(in[0].shape());
     }
   }
 }
@@ -305,7 +308,7 @@ TEST_P(FuseLinear, EmbeddingGatherForEveryWeightPrecision) {
     EXPECT_EQ(count_type(opt->model(), "Convert"), 0);
     ASSERT_NE(opt->model().find("embed/Gather"), nullptr);
     expect_same_as_reference(m, {{ids_a}, {ids_b}, {ids_a}},
-                             is_integer(wc.precision) ? kF16RoundingTolerance : kTolerance);
+                             is_integer(wc.precision) ? kIntegerTolerance : kTolerance);
     Runner fused(opt), exact(compile(embedding_model(Precision::f32, -1,
                                                      exact_weight(weight(), wc.precision, wc.group_size)),
                                      false));
@@ -353,7 +356,7 @@ TEST_P(FuseLinear, LastPositionLogitsAreTheLastRowOfTheFullLogits) {
         for (int64_t bb = 0; bb < B; ++bb)
           for (int64_t j = 0; j < kN; ++j)
             last_rows.data<float>()[bb * kN + j] = want[0].data<float>()[(bb * S + S - 1) * kN + j];
-        EXPECT_LE(max_relative_diff(got[0], last_rows), is_integer(p) ? kF16RoundingTolerance : kTolerance);
+        EXPECT_LE(max_relative_diff(got[0], last_rows), is_integer(p) ? kIntegerTolerance : kTolerance);
         // Only the MatMul that feeds the "logits" Result is cut to the last position.
         EXPECT_EQ(got[1].shape(), (Shape{B, S, kN}));
         EXPECT_LE(max_relative_diff(got[1], want[1]), kTolerance);
