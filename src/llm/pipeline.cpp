@@ -11,6 +11,7 @@
 #include "llm/generation_config_json.h"
 #include "llm/model_info.h"
 #include "llm/reasoning.h"
+#include "llm/tool_parser.h"
 #include "llm/stop_rules.h"
 #include "tokenizer/incremental_decoder.h"
 #include "tokenizer/tokenizer.h"
@@ -30,6 +31,8 @@ struct Pipeline::Impl {
   std::unique_ptr<tokenizer::Tokenizer> tokenizer;
   std::unique_ptr<chat::ChatTemplate> chat_template;
   std::optional<ReasoningMarkers> reasoning_markers;
+  const ToolParser* tool_parser = nullptr;
+  std::vector<tokenizer::TokenId> tool_marker_ids;  // special tokens among the format's markers
   size_t in_ids = 0, in_mask = 0, in_pos = 0, in_beam = 0, out_logits = 0;
   bool has_mask = false, has_pos = false, has_beam = false;
   int64_t vocab = 0;
@@ -120,6 +123,23 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
     impl.chat_template.reset();  // no template: completions work, chat routes say so
   }
 
+  if (!options.tool_parser.empty()) {
+    impl.tool_parser = find_tool_parser(options.tool_parser);
+    if (!impl.tool_parser) {
+      std::string names;
+      for (auto n : tool_parser_names()) names += std::string(names.empty() ? "" : ", ") + std::string(n);
+      fail("tool_parser: unknown parser \"", options.tool_parser, "\" (one of ", names, ")");
+    }
+  } else if (impl.chat_template) {
+    const chat::ChatTemplate& ct = *impl.chat_template;
+    impl.tool_parser = &detect_tool_parser(ct.has("tool_use") ? ct.source("tool_use") : ct.source());
+  } else {
+    impl.tool_parser = find_tool_parser("generic");
+  }
+  for (const std::string& marker : impl.tool_parser->format_markers())
+    if (auto id = impl.tokenizer->token_to_id(marker); id && impl.tokenizer->is_special(*id))
+      impl.tool_marker_ids.push_back(*id);
+
   p->defaults_ = read_generation_config(dir);
   if (p->defaults_.eos_token_ids.empty())  // neither config names one: the tokenizer's own
     if (auto eos = impl.tokenizer->eos_id()) p->defaults_.eos_token_ids.push_back(*eos);
@@ -131,6 +151,7 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
 
 const tokenizer::Tokenizer& Pipeline::tokenizer() const { return *impl_->tokenizer; }
 bool Pipeline::has_chat_template() const { return impl_->chat_template != nullptr; }
+const ToolParser& Pipeline::tool_parser() const { return *impl_->tool_parser; }
 
 void Pipeline::reset_cache() {
   impl_->request->reset_states();
@@ -181,6 +202,7 @@ PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
       check(id >= 0 && id < impl.vocab, "prompt token id ", id, " is outside the vocabulary (0..", impl.vocab - 1, ")");
   }
   check(!out.ids.empty(), "the prompt is empty: it encodes to no tokens");
+  out.keep_tool_markers = req.keep_tool_markers;
   int64_t ctx = info_.context_length;
   if (req.truncate && ctx > 0) {
     int64_t want = req.config.max_new_tokens > 0 ? req.config.max_new_tokens : 0;
@@ -234,7 +256,9 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
     Sampler sampler(config, impl.vocab, Sampler::sequence_seed(seed, index));
     sampler.set_prompt(prompt);
     StopRules stop(config, limit);
-    tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, std::nullopt, continues_text);
+    tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, std::nullopt, continues_text,
+                                          prepared.keep_tool_markers ? impl.tool_marker_ids
+                                                                     : std::vector<tokenizer::TokenId>{});
     std::optional<ReasoningParser> reasoning;
     if (impl.reasoning_markers && prepared.chat) reasoning.emplace(*impl.reasoning_markers, opens_reasoning);
 

@@ -33,6 +33,8 @@ class ChatTemplate;
 
 namespace openarc::llm {
 
+class ToolParser;
+
 struct PipelineOptions {
   std::string device = "CPU";
   runtime::CompileOptions compile;
@@ -45,6 +47,8 @@ struct PipelineOptions {
   std::string inference_precision = "f32";
   std::string kv_cache_precision = "f32";
   std::string cache_dir;
+  // Tool-call format (tool_parser.h names); empty: detected from the chat template.
+  std::string tool_parser;
 };
 
 // What describes a loaded model to /v1/models and /optimum/status.
@@ -69,6 +73,9 @@ struct GenerationRequest {
   bool add_generation_prompt = true;
   bool add_special_tokens = true;  // for `prompt`
   bool truncate = false;           // drop the oldest prompt tokens to fit instead of failing
+  // The output will be parsed for tool calls: the special tokens the tool parser's format uses
+  // stay in the text (other special tokens are still dropped).
+  bool keep_tool_markers = false;
   GenerationConfig config;         // start from Pipeline::default_config()
 };
 
@@ -98,6 +105,7 @@ struct PreparedPrompt {
   int64_t max_new_tokens = 0;  // what the context window and the settings allow
   bool chat = false;           // rendered from messages: reasoning markers apply
   bool opens_reasoning = false;
+  bool keep_tool_markers = false;  // GenerationRequest::keep_tool_markers
 };
 
 struct GenerationResult {
@@ -130,6 +138,9 @@ class Pipeline {
 
   const tokenizer::Tokenizer& tokenizer() const;
   bool has_chat_template() const;
+  // The tool-call format: PipelineOptions::tool_parser, or detected from the chat template
+  // (its tool_use variant when it has one; "generic" without a template).
+  const ToolParser& tool_parser() const;
   const GenerationConfig& default_config() const { return defaults_; }
   const ModelInfo& info() const { return info_; }
   const PipelineOptions& options() const { return options_; }

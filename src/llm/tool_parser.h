@@ -69,6 +69,13 @@ class ToolParser {
   virtual std::vector<StartMarker> start_markers() const = 0;
   // Control tokens that only frame a turn (end of turn, Granite's <response>), dropped from content.
   virtual std::vector<std::string> dropped_markers() const { return {}; }
+  // Every marker text of the format (start, separators, ends): a tokenizer's special tokens with
+  // these texts must reach the parser, though decoding drops other special tokens.
+  virtual std::vector<std::string> format_markers() const {
+    std::vector<std::string> out;
+    for (const StartMarker& m : start_markers()) out.push_back(m.text);
+    return out;
+  }
   // `region` starts with one of the start markers. With `final` the text is all there is, and
   // the answer is complete or invalid.
   virtual CallScan scan(std::string_view region, const ToolSet& tools, bool final) const = 0;

@@ -17,6 +17,7 @@ class CommandR7bParser final : public ToolParser {
  public:
   std::string_view name() const override { return "command_r7b"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kOpen)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kOpen), std::string(kClose)}; }
   std::vector<std::string> dropped_markers() const override {
     return {"<|START_RESPONSE|>", "<|END_RESPONSE|>", "<|END_OF_TURN_TOKEN|>"};
   }

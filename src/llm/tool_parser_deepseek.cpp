@@ -100,6 +100,12 @@ class DeepSeekParser final : public ToolParser {
     return m;
   }
   std::vector<std::string> dropped_markers() const override { return {"<｜end▁of▁sentence｜>"}; }
+  std::vector<std::string> format_markers() const override {
+    std::vector<std::string> m = {std::string(kCallsBegin), std::string(kCallsEnd), std::string(kCallBegin),
+                                  std::string(kCallEnd), std::string(kSep)};
+    for (auto b : kMisspelledBegins) m.push_back(std::string(b));
+    return m;
+  }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
     size_t i = 0;

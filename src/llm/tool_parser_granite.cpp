@@ -17,6 +17,7 @@ class GraniteParser final : public ToolParser {
  public:
   std::string_view name() const override { return "granite"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kSpecial)}, {std::string(kPlain)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kSpecial), std::string(kPlain), std::string(kPlainClose)}; }
   std::vector<std::string> dropped_markers() const override { return {"<response>", "</response>", "<|end_of_text|>"}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {

@@ -17,6 +17,7 @@ class HermesParser final : public ToolParser {
   std::string_view name() const override { return "hermes"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kOpen)}}; }
   std::vector<std::string> dropped_markers() const override { return {"<|im_end|>", "<|endoftext|>"}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kOpen), std::string(kClose)}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
     const size_t body = skip_json_space(region, kOpen.size());

@@ -62,6 +62,7 @@ class MistralParser final : public ToolParser {
  public:
   std::string_view name() const override { return "mistral"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kToolCalls)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kToolCalls), std::string(kArgs), std::string(kCallId)}; }
   std::vector<std::string> dropped_markers() const override { return {"</s>"}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {

@@ -17,6 +17,7 @@ class Phi4MiniParser final : public ToolParser {
  public:
   std::string_view name() const override { return "phi4_mini"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kFunctools)}, {std::string(kOpen)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kFunctools), std::string(kOpen), std::string(kClose)}; }
   std::vector<std::string> dropped_markers() const override { return {"<|end|>", "<|endoftext|>"}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {

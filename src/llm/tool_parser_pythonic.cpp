@@ -18,6 +18,7 @@ class PythonicParser final : public ToolParser {
  public:
   std::string_view name() const override { return "pythonic"; }
   std::vector<StartMarker> start_markers() const override { return {{std::string(kStart), true}, {"[", false}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kStart), std::string(kEnd)}; }
   std::vector<std::string> dropped_markers() const override { return {"<|eot|>", "<|eom|>", "<|eot_id|>", "<|eom_id|>"}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {

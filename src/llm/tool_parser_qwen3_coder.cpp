@@ -83,6 +83,7 @@ class Qwen3CoderParser final : public ToolParser {
     return {{std::string(kToolCall)}, {std::string(kFunction)}};
   }
   std::vector<std::string> dropped_markers() const override { return {"<|im_end|>", "<|endoftext|>"}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kToolCall), std::string(kToolCallEnd)}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
     const bool wrapped = region.starts_with(kToolCall);

@@ -1,5 +1,7 @@
 #include "tokenizer/incremental_decoder.h"
 
+#include <algorithm>
+
 #include "tokenizer/decoder.h"
 
 namespace openarc::tokenizer {
@@ -31,12 +33,27 @@ size_t safe_clean_cut(const std::string& text) {
 }  // namespace
 
 IncrementalDecoder::IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up,
-                                       bool continues_text)
+                                       bool continues_text, std::vector<TokenId> kept_special)
     : tokenizer_(&tokenizer),
       skip_special_(skip_special_tokens),
       clean_up_(clean_up.value_or(tokenizer.config().clean_up_tokenization_spaces)),
       windowed_(tokenizer.streamable_decoder()),
-      window_at_start_(!continues_text) {}
+      window_at_start_(!continues_text),
+      kept_special_(std::move(kept_special)) {}
+
+bool IncrementalDecoder::kept(TokenId id) const {
+  return std::find(kept_special_.begin(), kept_special_.end(), id) != kept_special_.end();
+}
+
+// With kept specials, the other specials are dropped here and the rest decoded with specials on.
+std::string IncrementalDecoder::decode(std::span<const TokenId> ids) const {
+  if (!skip_special_ || kept_special_.empty()) return tokenizer_->decode_raw(ids, skip_special_, window_at_start_);
+  std::vector<TokenId> shown;
+  shown.reserve(ids.size());
+  for (TokenId id : ids)
+    if (!tokenizer_->is_special(id) || kept(id)) shown.push_back(id);
+  return tokenizer_->decode_raw(shown, false, window_at_start_);
+}
 
 std::string IncrementalDecoder::release(std::string raw, bool final) {
   if (!clean_up_) return raw;
@@ -49,7 +66,7 @@ std::string IncrementalDecoder::release(std::string raw, bool final) {
 }
 
 bool IncrementalDecoder::reaches_decoder(TokenId id) const {
-  return tokenizer_->id_to_token(id) && !(skip_special_ && tokenizer_->is_special(id));
+  return tokenizer_->id_to_token(id) && !(skip_special_ && tokenizer_->is_special(id) && !kept(id));
 }
 
 bool IncrementalDecoder::ends_in_byte_run(size_t end) const {
@@ -65,7 +82,7 @@ std::string IncrementalDecoder::step(TokenId id) {
   window_.push_back(id);
   // A byte token extends a run whose text is known only at its end: nothing to decode yet.
   if (tokenizer_->joins_byte_runs() && reaches_decoder(id) && byte_token(*tokenizer_->id_to_token(id)) >= 0) return {};
-  std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
+  std::string text = decode(window_);
   bool held = ends_with(text, kReplacementChar) || ends_in_byte_run(window_.size()) ||
               text.compare(0, window_text_.size(), window_text_) != 0;
   if (held) {
@@ -74,7 +91,7 @@ std::string IncrementalDecoder::step(TokenId id) {
     if (!windowed_ || window_.size() < kLongWindow) return {};
     for (size_t k = window_.size() - 1; k + kBackoff >= window_.size() && k > 0; --k) {
       std::span<const TokenId> head(window_.data(), k);
-      std::string head_text = tokenizer_->decode_raw(head, skip_special_, window_at_start_);
+      std::string head_text = decode(head);
       if (head_text.empty() || ends_with(head_text, kReplacementChar) || ends_in_byte_run(k) ||
           head_text.compare(0, window_text_.size(), window_text_) != 0)
         continue;
@@ -97,7 +114,7 @@ std::string IncrementalDecoder::step(TokenId id) {
 }
 
 std::string IncrementalDecoder::flush() {
-  std::string text = tokenizer_->decode_raw(window_, skip_special_, window_at_start_);
+  std::string text = decode(window_);
   std::string fresh;
   if (text.compare(0, window_text_.size(), window_text_) == 0) fresh = text.substr(window_text_.size());
   window_.clear();

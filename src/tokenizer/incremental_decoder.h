@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,10 @@ class IncrementalDecoder {
  public:
   // continues_text: the ids follow a text decoded before (a prompt), so decoders that strip the
   // start of a text (SentencePiece's leading space) leave the first piece as is.
+  // kept_special: special tokens that reach the text even when skip_special_tokens drops the
+  // others (the tool-call markers a parser looks for, such as [TOOL_CALLS] or <|python_tag|>).
   IncrementalDecoder(const Tokenizer& tokenizer, bool skip_special_tokens, std::optional<bool> clean_up = std::nullopt,
-                     bool continues_text = false);
+                     bool continues_text = false, std::vector<TokenId> kept_special = {});
 
   std::string step(TokenId id);  // the text that became final (possibly empty)
   std::string flush();           // everything still held back; call once at the end
@@ -32,6 +35,8 @@ class IncrementalDecoder {
   std::string release(std::string raw, bool final);
   bool reaches_decoder(TokenId id) const;   // known and not skipped
   bool ends_in_byte_run(size_t end) const;  // window_[0..end) ends in a <0xNN> token
+  bool kept(TokenId id) const;
+  std::string decode(std::span<const TokenId> ids) const;
 
   const Tokenizer* tokenizer_;
   bool skip_special_;
@@ -41,6 +46,7 @@ class IncrementalDecoder {
   bool window_at_start_ = true;   // the window begins the text
   std::string window_text_;       // raw text already emitted from the window
   std::string held_;              // raw text waiting for clean-up lookahead
+  std::vector<TokenId> kept_special_;
 };
 
 }  // namespace openarc::tokenizer
