@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "cli/demo_model.h"
+#include "llm/tool_parser.h"
 #include "server/server.h"
 
 namespace openarc::cli {
@@ -17,6 +18,13 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--model", o->models, "Model folder to load at start, as DIR or DIR=NAME (repeatable; "
                                         "none: the bundled demo model)");
+  cmd->add_option("--tool-parser", o->tool_parser,
+                  "Tool-call format of the --model models (hermes, qwen3_coder, llama3_json, pythonic, mistral, "
+                  "deepseek_r1, deepseek_v31, granite, phi4_mini, command_r7b, generic, none; default: detected "
+                  "from the chat template)")
+      ->check([](const std::string& name) {
+        return llm::find_tool_parser(name) ? std::string() : "unknown tool parser '" + name + "'";
+      });
   cmd->add_option("--models-dir", o->models_dir, "Only load models from inside this folder")->check(CLI::ExistingDirectory);
   cmd->add_option("--api-key", o->api_key, "Require this key (Authorization: Bearer KEY); also OPENARC_API_KEY");
   cmd->add_option("--threads", o->threads, "Threads per model (0: every core)")->check(CLI::Range(0, 1024));

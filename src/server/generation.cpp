@@ -35,7 +35,11 @@ std::vector<llm::GenerationResult> generate_all(ServerContext& ctx, Job& job, co
       if (client_gone() || ctx.stopping.load()) cancel.cancel();
       if (!send) return;
       json chunk = job.format->event(i, ev);
-      if (!chunk.is_null()) send(chunk);
+      if (chunk.is_array()) {
+        for (const json& c : chunk) send(c);
+      } else if (!chunk.is_null()) {
+        send(chunk);
+      }
     };
     results.push_back(pipeline.generate(job.prompts[i], job.parsed.prompts[i].config, on_event, cancel));
     const llm::PerfMetrics& m = results.back().metrics;
@@ -83,7 +87,7 @@ HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, 
     }
   }
   job->parsed = std::move(parsed);
-  job->format = make_response_format(kind, job->parsed, model->name, pipeline.tokenizer());
+  job->format = make_response_format(kind, job->parsed, model->name, pipeline.tokenizer(), &pipeline.tool_parser());
   job->ticket = ModelEntry::enqueue(model, ctx.options.max_queue);
 
   if (!job->parsed.stream) {

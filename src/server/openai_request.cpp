@@ -1,6 +1,8 @@
 #include "server/openai_request.h"
 
+#include "core/error.h"
 #include "llm/generation_config_json.h"
+#include "llm/tool_parser.h"
 #include "server/api_error.h"
 
 namespace openarc::server {
@@ -51,6 +53,34 @@ void check_unsupported(const json& body) {
     throw bad_request("suffix is not supported", "suffix");
   if (const json* b = field(body, "best_of"); b && !(b->is_number_integer() && b->get<int64_t>() == 1))
     throw bad_request("best_of other than 1 is not supported", "best_of");
+}
+
+// tool_choice: "auto" (the default with tools) or "none". "required" and a named function need
+// grammar-constrained decoding to force a call, which this server does not have yet: 400, as
+// ignoring them would hand back a reply without the call the client relies on.
+std::string tool_choice(const json& body, bool has_tools) {
+  const json* tc = field(body, "tool_choice");
+  if (!tc) return has_tools ? "auto" : "none";
+  const char* needs_grammar =
+      " needs grammar-constrained decoding, which this server does not support yet; use \"auto\" or \"none\"";
+  if (tc->is_string()) {
+    std::string v = *tc;
+    if (v == "auto" || v == "none") return v;
+    if (v == "required") throw bad_request(std::string("tool_choice \"required\"") + needs_grammar, "tool_choice");
+    throw bad_request("tool_choice '" + v + "' is not one of \"auto\", \"none\", \"required\" or a named function",
+                      "tool_choice");
+  }
+  if (tc->is_object()) {
+    const json* fn = field(*tc, "function");
+    std::string type = tc->contains("type") && (*tc)["type"].is_string() ? (*tc)["type"].get<std::string>() : "";
+    if (type != "function" || !fn || !fn->is_object() || !fn->contains("name") || !(*fn)["name"].is_string())
+      throw bad_request("tool_choice must be \"auto\", \"none\", \"required\" or {\"type\": \"function\", "
+                        "\"function\": {\"name\": ...}}",
+                        "tool_choice");
+    throw bad_request("tool_choice naming function '" + (*fn)["name"].get<std::string>() + "'" + needs_grammar,
+                      "tool_choice");
+  }
+  throw bad_request("tool_choice must be a string or an object", "tool_choice");
 }
 
 // A message's content as the chat templates expect it: a string (text parts joined), or null.
@@ -149,9 +179,17 @@ ParsedRequest parse_chat_request(const json& body, const llm::GenerationConfig& 
   if (const json* tools = field(body, "tools")) {
     if (!tools->is_array()) throw bad_request("'tools' must be an array", "tools");
     if (!tools->empty()) g.tools = nlohmann::ordered_json::parse(tools->dump());
+    try {
+      llm::ToolSet check(g.tools.is_null() ? nlohmann::ordered_json::array() : g.tools);
+    } catch (const Error& e) {
+      throw bad_request(e.what(), "tools");
+    }
   }
-  if (const json* tc = field(body, "tool_choice"); tc && tc->is_string() && tc->get<std::string>() == "none")
-    g.tools = nullptr;
+  std::string choice = tool_choice(body, !g.tools.is_null());
+  if (choice == "none") g.tools = nullptr;
+  r.parse_tool_calls = !g.tools.is_null() && choice == "auto";
+  g.keep_tool_markers = r.parse_tool_calls;
+  r.parallel_tool_calls = bool_field(body, "parallel_tool_calls", true);
   if (const json* kw = field(body, "chat_template_kwargs")) {
     if (!kw->is_object()) throw bad_request("'chat_template_kwargs' must be an object", "chat_template_kwargs");
     g.template_kwargs = nlohmann::ordered_json::parse(kw->dump());

@@ -17,6 +17,9 @@ struct ParsedRequest {
   bool include_usage = false;  // stream_options.include_usage
   bool echo = false;           // completions: prompt text before the output
   int64_t logprobs_top = 0;    // completions' integer logprobs
+  // Chat with tools and tool_choice "auto": the output is parsed for the model's tool calls.
+  bool parse_tool_calls = false;
+  bool parallel_tool_calls = true;  // false: only the first call is returned
   std::vector<llm::GenerationRequest> prompts;  // completions may carry several prompts
 };
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "llm/tool_stream.h"
 #include "tokenizer/tokenizer.h"
 
 namespace openarc::server {
@@ -99,24 +100,49 @@ class ChatFormat : public Base {
     return out;
   }
 
+  void set_tool_parser(const llm::ToolParser* parser) {
+    if (!parser || !request_.parse_tool_calls) return;
+    parser_ = parser;
+    tools_ = llm::ToolSet(request_.prompts[0].tools);
+  }
+
+  // Streamed: the content of the events goes through a ToolStream per choice (arguments streamed
+  // as generated); the result is one chunk, several (an opening tool-call delta is sent with
+  // empty arguments, its first fragment in a chunk of its own, as OpenAI does), or null.
   json event(size_t, const llm::StreamEvent& ev) override {
-    json delta = json::object();
-    if (!ev.reasoning.empty()) delta["reasoning_content"] = ev.reasoning;
-    if (!ev.text.empty()) delta["content"] = ev.text;
     bool want_logprobs = ev.token && request_.prompts[0].config.logprobs;
-    if (delta.empty() && !want_logprobs) return nullptr;
-    json choice = {{"index", ev.index}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
-    if (want_logprobs) choice["logprobs"] = {{"content", json::array({logprobs_entry(*ev.token)})}};
-    return chunk(json::array({choice}));
+    if (!parser_) {
+      json delta = json::object();
+      if (!ev.reasoning.empty()) delta["reasoning_content"] = ev.reasoning;
+      if (!ev.text.empty()) delta["content"] = ev.text;
+      if (delta.empty() && !want_logprobs) return nullptr;
+      json choice = {{"index", ev.index}, {"delta", delta}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
+      if (want_logprobs) choice["logprobs"] = {{"content", json::array({logprobs_entry(*ev.token)})}};
+      return chunk(json::array({choice}));
+    }
+    llm::MessageDelta d = ev.text.empty() ? llm::MessageDelta() : stream_of(ev.index).feed(ev.text);
+    d.reasoning_content = ev.reasoning;
+    json logprobs = want_logprobs ? json{{"content", json::array({logprobs_entry(*ev.token)})}} : json(nullptr);
+    json out = delta_chunks(ev.index, std::move(d), std::move(logprobs));
+    if (out.empty()) return nullptr;
+    return out.size() == 1 ? out[0] : out;
   }
 
   std::vector<json> finish(const std::vector<llm::GenerationResult>& results) override {
     const llm::GenerationResult& r = results.front();
+    std::vector<json> out;
     json choices = json::array();
-    for (size_t i = 0; i < r.sequences.size(); ++i)
-      choices.push_back({{"index", i}, {"delta", json::object()}, {"logprobs", nullptr},
-                         {"finish_reason", finish_name(r.sequences[i].finish_reason)}});
-    return closing(chunk(choices), chunk(json::array()), results);
+    for (size_t i = 0; i < r.sequences.size(); ++i) {
+      std::string reason = finish_name(r.sequences[i].finish_reason);
+      if (parser_) {
+        for (json& c : delta_chunks(static_cast<int64_t>(i), stream_of(static_cast<int64_t>(i)).finish(), nullptr))
+          out.push_back(std::move(c));
+        if (called_[i] && reason == "stop") reason = "tool_calls";
+      }
+      choices.push_back({{"index", i}, {"delta", json::object()}, {"logprobs", nullptr}, {"finish_reason", reason}});
+    }
+    for (json& c : closing(chunk(choices), chunk(json::array()), results)) out.push_back(std::move(c));
+    return out;
   }
 
   json body(const std::vector<llm::GenerationResult>& results) override {
@@ -126,18 +152,82 @@ class ChatFormat : public Base {
       const llm::SequenceResult& s = r.sequences[i];
       json message = {{"role", "assistant"}, {"content", s.text}};
       if (!s.reasoning.empty()) message["reasoning_content"] = s.reasoning;
+      std::string reason = finish_name(s.finish_reason);
+      if (parser_) {
+        // Not streamed: calls are taken whole (a call that breaks late stays content).
+        llm::ToolStream stream(*parser_, tools_, llm::ToolCallIds(), llm::CallStreaming::whole_calls);
+        llm::ParsedMessage parsed;
+        llm::accumulate(parsed, stream.feed(s.text));
+        llm::accumulate(parsed, stream.finish());
+        if (!request_.parallel_tool_calls && parsed.tool_calls.size() > 1) parsed.tool_calls.resize(1);
+        if (!parsed.tool_calls.empty()) {
+          json calls = json::array();
+          for (const llm::ToolCall& c : parsed.tool_calls)
+            calls.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+          message["content"] = parsed.content.empty() ? json(nullptr) : json(parsed.content);
+          message["tool_calls"] = calls;
+          if (reason == "stop") reason = "tool_calls";
+        } else {
+          message["content"] = parsed.content;
+        }
+      }
       json logprobs = nullptr;
       if (request_.prompts[0].config.logprobs) {
         json content = json::array();
         for (const llm::SampledToken& t : s.logprobs) content.push_back(logprobs_entry(t));
         logprobs = {{"content", content}};
       }
-      choices.push_back({{"index", i}, {"message", message}, {"logprobs", logprobs},
-                         {"finish_reason", finish_name(s.finish_reason)}});
+      choices.push_back({{"index", i}, {"message", message}, {"logprobs", logprobs}, {"finish_reason", reason}});
     }
     return {{"id", id_},        {"object", "chat.completion"}, {"created", created_},         {"model", model_},
             {"choices", choices}, {"usage", usage(results)},      {"timings", timings(results)}, {"system_fingerprint", "openarc"}};
   }
+
+ private:
+  llm::ToolStream& stream_of(int64_t index) {
+    size_t i = static_cast<size_t>(index);
+    while (streams_.size() <= i) {
+      streams_.push_back(std::make_unique<llm::ToolStream>(*parser_, tools_, llm::ToolCallIds(ids_.next_seed()),
+                                                           llm::CallStreaming::arguments));
+      called_.push_back(false);
+    }
+    return *streams_[i];
+  }
+
+  // The chunks of one choice's delta. Without parallel_tool_calls only the call of index 0 is kept.
+  std::vector<json> delta_chunks(int64_t index, llm::MessageDelta d, json logprobs) {
+    std::vector<json> out;
+    auto choice = [&](json delta) {
+      return json{{"index", index}, {"delta", std::move(delta)}, {"logprobs", nullptr}, {"finish_reason", nullptr}};
+    };
+    json delta = json::object();
+    if (!d.reasoning_content.empty()) delta["reasoning_content"] = d.reasoning_content;
+    if (!d.content.empty()) delta["content"] = d.content;
+    if (!delta.empty() || !logprobs.is_null()) {
+      json c = choice(std::move(delta));
+      c["logprobs"] = std::move(logprobs);
+      out.push_back(chunk(json::array({std::move(c)})));
+    }
+    for (const llm::ToolCallDelta& t : d.tool_calls) {
+      if (!request_.parallel_tool_calls && t.index > 0) continue;
+      if (t.opens()) {
+        called_[static_cast<size_t>(index)] = true;
+        json call = {{"index", t.index}, {"id", t.id}, {"type", "function"}, {"function", {{"name", t.name}, {"arguments", ""}}}};
+        out.push_back(chunk(json::array({choice({{"tool_calls", json::array({call})}})})));
+      }
+      if (!t.arguments.empty()) {
+        json call = {{"index", t.index}, {"function", {{"arguments", t.arguments}}}};
+        out.push_back(chunk(json::array({choice({{"tool_calls", json::array({call})}})})));
+      }
+    }
+    return out;
+  }
+
+  const llm::ToolParser* parser_ = nullptr;
+  llm::ToolSet tools_;
+  llm::ToolCallIds ids_;
+  std::vector<std::unique_ptr<llm::ToolStream>> streams_;
+  std::vector<bool> called_;
 };
 
 class CompletionFormat : public Base {
@@ -277,9 +367,14 @@ llm::PerfMetrics combined_metrics(const std::vector<llm::GenerationResult>& resu
 
 std::unique_ptr<ResponseFormat> make_response_format(ApiKind kind, const ParsedRequest& request,
                                                      const std::string& model_name,
-                                                     const tokenizer::Tokenizer& tokenizer) {
+                                                     const tokenizer::Tokenizer& tokenizer,
+                                                     const llm::ToolParser* tool_parser) {
   switch (kind) {
-    case ApiKind::chat: return std::make_unique<ChatFormat>(request, model_name, tokenizer);
+    case ApiKind::chat: {
+      auto f = std::make_unique<ChatFormat>(request, model_name, tokenizer);
+      f->set_tool_parser(tool_parser);
+      return f;
+    }
     case ApiKind::completion: {
       auto f = std::make_unique<CompletionFormat>(request, model_name, tokenizer);
       std::vector<std::string> texts;

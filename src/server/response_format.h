@@ -15,8 +15,14 @@ namespace openarc::tokenizer {
 class Tokenizer;
 }
 
+namespace openarc::llm {
+class ToolParser;
+}
+
 namespace openarc::server {
 
+// Chat with ParsedRequest::parse_tool_calls and a tool parser: the content is parsed for tool
+// calls (message.tool_calls, finish_reason "tool_calls"; streamed as OpenAI's tool-call deltas).
 enum class ApiKind { chat, completion, optimum };
 
 class ResponseFormat {
@@ -24,7 +30,7 @@ class ResponseFormat {
   virtual ~ResponseFormat() = default;
   // Chunks sent before the first token (the role chunk of chat).
   virtual std::vector<nlohmann::json> start(int64_t n) = 0;
-  // The chunk for one event of prompt `prompt_index`, or null for nothing to send.
+  // The chunk for one event of prompt `prompt_index`, an array of chunks, or null for nothing to send.
   virtual nlohmann::json event(size_t prompt_index, const llm::StreamEvent& event) = 0;
   // Closing chunks after every prompt is done (finish reasons, usage, timings).
   virtual std::vector<nlohmann::json> finish(const std::vector<llm::GenerationResult>& results) = 0;
@@ -34,7 +40,8 @@ class ResponseFormat {
 
 std::unique_ptr<ResponseFormat> make_response_format(ApiKind kind, const ParsedRequest& request,
                                                      const std::string& model_name,
-                                                     const tokenizer::Tokenizer& tokenizer);
+                                                     const tokenizer::Tokenizer& tokenizer,
+                                                     const llm::ToolParser* tool_parser = nullptr);
 
 // Sums the metrics of several results into one (completions with several prompts).
 llm::PerfMetrics combined_metrics(const std::vector<llm::GenerationResult>& results);

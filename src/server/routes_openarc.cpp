@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "llm/generation_config_json.h"
+#include "llm/tool_parser.h"
 #include "runtime/devices.h"
 #include "server/api_error.h"
 #include "server/handlers.h"
@@ -63,6 +64,12 @@ HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
   json ov = body.contains("ov_config") && !body["ov_config"].is_null() ? body["ov_config"] : json::object();
   lr.options = pipeline_options(ov, ctx.options.threads, ctx.options.ctx_size);  // 400 naming a bad key
   lr.options.device = lr.device;
+  lr.options.tool_parser = str("tool_parser", "");
+  if (!lr.options.tool_parser.empty() && !llm::find_tool_parser(lr.options.tool_parser)) {
+    std::string names;
+    for (auto n : llm::tool_parser_names()) names += std::string(names.empty() ? "" : ", ") + std::string(n);
+    throw bad_request("unknown tool_parser '" + lr.options.tool_parser + "' (one of " + names + ")", "tool_parser");
+  }
   lr.ov_config = ov;
   lr.replace = body.value("replace", false);
   auto entry = ctx.registry.load(lr);
@@ -96,6 +103,7 @@ HttpResponse status(ServerContext& ctx, HttpRequest&) {
       e["queued"] = m->queued();
       e["busy"] = m->busy();
       e["architecture"] = info.architecture;
+      e["tool_parser"] = std::string(m->pipeline->tool_parser().name());
       e["weight_format"] = info.weight_format;
       e["context_length"] = info.context_length;
       e["parameters"] = info.parameters;

@@ -40,6 +40,7 @@ void Server::load_startup_models() {
     if (lr.name.empty()) lr.name = fs::path(lr.path).lexically_normal().parent_path().filename().string();
     try {
       lr.options = pipeline_options(nlohmann::json::object(), ctx_->options.threads, ctx_->options.ctx_size);
+      lr.options.tool_parser = ctx_->options.tool_parser;
       auto entry = ctx_->registry.load(lr);
       std::fprintf(stderr, "openarc: loaded model '%s' from %s in %.0f ms\n", entry->name.c_str(), lr.path.c_str(),
                    entry->pipeline->info().load_ms);

@@ -18,6 +18,7 @@ struct ServeOptions {
   std::vector<std::string> models;  // DIR or DIR=NAME
   std::string models_dir;           // when set, /optimum/model/load accepts paths inside it only
   std::string api_key;
+  std::string tool_parser;          // --tool-parser for the --model models (empty: detected)
   int threads = 0;
   int64_t ctx_size = 0;
   int64_t max_loaded = 0;
