@@ -98,6 +98,24 @@ TEST(Tokenizer, StreamingNeverSplitsACharacter) {
   EXPECT_EQ(d.flush(), "\xEF\xBF\xBD");  // what decode gives for a dangling byte
 }
 
+TEST(Tokenizer, StreamingKeepsTheNamedSpecialTokens) {
+  // A tool parser needs its markers ([TOOL_CALLS], <|python_tag|>) when they are special tokens:
+  // those reach the text, every other special token is still skipped.
+  json j = base_json();
+  j["added_tokens"].push_back(json::parse(
+      R"({"id": 12, "content": "[TOOL_CALLS]", "special": true, "lstrip": false, "rstrip": false, "single_word": false, "normalized": false})"));
+  Tokenizer t = make(j);
+  TokenId marker = *t.token_to_id("[TOOL_CALLS]");
+  Ids ids{10, 1, marker, 2, 10, 8, 9, marker};
+  for (bool kept : {false, true}) {
+    IncrementalDecoder d(t, true, std::nullopt, false, kept ? Ids{marker} : Ids{});
+    std::string out;
+    for (TokenId id : ids) out += d.step(id);
+    out += d.flush();
+    EXPECT_EQ(out, kept ? "a[TOOL_CALLS]b\xC3\xA9[TOOL_CALLS]" : "ab\xC3\xA9");
+  }
+}
+
 TEST(Tokenizer, StreamingCleanUpWaitsForTheNextCharacter) {
   json j = base_json();
   j["model"]["vocab"]["."] = 12;
