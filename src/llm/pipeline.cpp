@@ -11,8 +11,8 @@
 #include "llm/generation_config_json.h"
 #include "llm/model_info.h"
 #include "llm/reasoning.h"
-#include "llm/tool_parser.h"
 #include "llm/stop_rules.h"
+#include "llm/tool_parser.h"
 #include "tokenizer/incremental_decoder.h"
 #include "tokenizer/tokenizer.h"
 

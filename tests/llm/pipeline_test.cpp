@@ -7,8 +7,10 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/error.h"
 #include "demo_model.h"
 #include "llm/pipeline.h"
+#include "llm/tool_parser.h"
 #include "tokenizer/tokenizer.h"
 
 namespace openarc::llm {
@@ -290,6 +292,34 @@ TEST(Pipeline, MessagesGoThroughTheChatTemplate) {
   GenerationResult raw = pipe->generate(greedy_request(*pipe, "Once upon a time", 20));
   EXPECT_EQ(chat.prompt_ids, raw.prompt_ids);
   EXPECT_EQ(chat.sequences[0].token_ids, raw.sequences[0].token_ids);
+}
+
+TEST(Pipeline, ToolParserFromTheOptionsOrTheTemplate) {
+  EXPECT_EQ(open_demo()->tool_parser().name(), "generic");  // the demo template has no call format
+  PipelineOptions o;
+  o.tool_parser = "mistral";
+  EXPECT_EQ(open_demo(o)->tool_parser().name(), "mistral");
+  o.tool_parser = "nope";
+  try {
+    open_demo(o);
+    ADD_FAILURE() << "an unknown tool_parser loaded";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("tool_parser"));
+    EXPECT_THAT(e.what(), HasSubstr("hermes"));
+  }
+}
+
+TEST(Pipeline, KeepingToolMarkersLeavesOtherSpecialTokensOut) {
+  // The demo tokenizer has no tool-call special tokens: the text is the same, <s> and </s> stay out.
+  PipelineOptions o;
+  o.tool_parser = "mistral";
+  auto pipe = open_demo(o);
+  GenerationRequest req = greedy_request(*pipe, "Once upon a time", 40);
+  GenerationResult plain = pipe->generate(req);
+  req.keep_tool_markers = true;
+  GenerationResult kept = pipe->generate(req);
+  EXPECT_EQ(kept.sequences[0].raw_text, plain.sequences[0].raw_text);
+  EXPECT_EQ(kept.sequences[0].text.find("<s>"), std::string::npos);
 }
 
 }  // namespace
