@@ -100,7 +100,15 @@ test('the tool parser is detected from the chat template at load, or named by lo
 test('serve --tool-parser names the parser of the --model models', async () => {
   const other = await startServer(['--model', `${hermesDir}=h`, '--tool-parser', 'pythonic']);
   try {
-    assert.equal((await statusOf(other.url, 'h')).tool_parser, 'pythonic');
+    // /health may answer before the startup model is loaded: wait for it.
+    let entry;
+    for (let i = 0; i < 200; i++) {
+      entry = await statusOf(other.url, 'h');
+      if (entry && entry.status !== 'loading') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(entry.status, 'loaded', JSON.stringify(entry));
+    assert.equal(entry.tool_parser, 'pythonic');
   } finally {
     assert.equal(await other.stop(), 0);
   }
