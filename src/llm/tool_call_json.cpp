@@ -108,4 +108,33 @@ CallScan scan_call_list(std::string_view text, size_t pos, const CallKeys& keys,
   return out;
 }
 
+CallScan scan_calls_then_close(std::string_view region, size_t i, const CallKeys& keys, const ToolSet& tools,
+                               std::string_view close_marker, bool final) {
+  if (i >= region.size()) return {};
+  CallScan out;
+  size_t end = 0;
+  if (region[i] == '[') {
+    out = scan_call_list(region, i, keys, tools);
+    if (out.status != ScanStatus::complete) return out;
+    end = out.end;
+  } else if (region[i] == '{') {
+    ObjectCall c = scan_call_object(region, i, keys, tools);
+    if (c.status == ScanStatus::invalid) return CallScan::invalid();
+    out.calls.push_back(std::move(c.call));
+    if (c.status == ScanStatus::incomplete) return out;
+    end = c.end;
+  } else {
+    return CallScan::invalid();
+  }
+  const size_t j = skip_json_space(region, end);
+  const int close = match_word(region, j, close_marker);
+  if (close == -1 && !final) {
+    out.status = ScanStatus::incomplete;
+    return out;
+  }
+  out.status = ScanStatus::complete;
+  out.end = close == 1 ? j + close_marker.size() : end;
+  return out;
+}
+
 }  // namespace openarc::llm

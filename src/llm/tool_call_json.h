@@ -29,6 +29,12 @@ ObjectCall scan_call_object(std::string_view text, size_t pos, const CallKeys& k
 // A list of call objects at text[pos] ('['); end is one past the ']'.
 CallScan scan_call_list(std::string_view text, size_t pos, const CallKeys& keys, const ToolSet& tools);
 
+// A list of call objects or one call object at text[pos] (after a family's opening marker),
+// then an optional `close` marker (Granite 4's Hermes form, Phi-4-mini's <|/tool_call|>): the
+// call ends past the marker, or at the JSON's end when the marker is absent and the text final.
+CallScan scan_calls_then_close(std::string_view text, size_t pos, const CallKeys& keys, const ToolSet& tools,
+                               std::string_view close, bool final);
+
 // A complete arguments value as the compact JSON text of an object: an object as written, a
 // string that holds a JSON object (models that double-encode), or null for {}. nullopt otherwise.
 std::optional<std::string> arguments_json(std::string_view value);

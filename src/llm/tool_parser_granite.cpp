@@ -23,32 +23,8 @@ class GraniteParser final : public ToolParser {
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
     const CallKeys keys{{"name"}, {"arguments", "parameters"}};
     const size_t i = skip_json_space(region, region.starts_with(kSpecial) ? kSpecial.size() : kPlain.size());
-    if (i >= region.size()) return {};
-    CallScan out;
-    size_t end = 0;
-    if (region[i] == '[') {
-      out = scan_call_list(region, i, keys, tools);
-      if (out.status != ScanStatus::complete) return out;
-      end = out.end;
-    } else if (region[i] == '{') {
-      ObjectCall c = scan_call_object(region, i, keys, tools);
-      if (c.status == ScanStatus::invalid) return CallScan::invalid();
-      out.calls.push_back(std::move(c.call));
-      if (c.status == ScanStatus::incomplete) return out;
-      end = c.end;
-    } else {
-      return CallScan::invalid();
-    }
-    // An optional closing tag (Granite 4's Hermes form).
-    const size_t j = skip_json_space(region, end);
-    const int close = match_word(region, j, kPlainClose);
-    if (close == -1 && !final) {
-      out.status = ScanStatus::incomplete;
-      return out;
-    }
-    out.status = ScanStatus::complete;
-    out.end = close == 1 ? j + kPlainClose.size() : end;
-    return out;
+    // The closing tag is optional (Granite 4's Hermes form has one).
+    return scan_calls_then_close(region, i, keys, tools, kPlainClose, final);
   }
 };
 

@@ -24,32 +24,7 @@ class Phi4MiniParser final : public ToolParser {
     const CallKeys keys{{"name"}, {"arguments", "parameters"}};
     if (region.starts_with(kFunctools)) return scan_call_list(region, kFunctools.size() - 1, keys, tools);
 
-    const size_t i = skip_json_space(region, kOpen.size());
-    if (i >= region.size()) return {};
-    CallScan out;
-    size_t end = 0;
-    if (region[i] == '[') {
-      out = scan_call_list(region, i, keys, tools);
-      if (out.status != ScanStatus::complete) return out;
-      end = out.end;
-    } else if (region[i] == '{') {
-      ObjectCall c = scan_call_object(region, i, keys, tools);
-      if (c.status == ScanStatus::invalid) return CallScan::invalid();
-      out.calls.push_back(std::move(c.call));
-      if (c.status == ScanStatus::incomplete) return out;
-      end = c.end;
-    } else {
-      return CallScan::invalid();
-    }
-    const size_t j = skip_json_space(region, end);
-    const int close = match_word(region, j, kClose);
-    if (close == -1 && !final) {
-      out.status = ScanStatus::incomplete;
-      return out;
-    }
-    out.status = ScanStatus::complete;
-    out.end = close == 1 ? j + kClose.size() : end;
-    return out;
+    return scan_calls_then_close(region, skip_json_space(region, kOpen.size()), keys, tools, kClose, final);
   }
 };
 
