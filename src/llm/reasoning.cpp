@@ -22,14 +22,13 @@ std::string_view trim_right(std::string_view s) {
   return s;
 }
 
-// The longest suffix of text that is a proper prefix of marker.
+}  // namespace
+
 size_t partial_marker_suffix(std::string_view text, std::string_view marker) {
   for (size_t len = std::min(marker.size() - 1, text.size()); len > 0; --len)
     if (text.substr(text.size() - len) == marker.substr(0, len)) return len;
   return 0;
 }
-
-}  // namespace
 
 std::span<const ReasoningMarkers> known_reasoning_markers() {
   static const std::array<ReasoningMarkers, 5> kMarkers = {{

@@ -27,6 +27,10 @@ struct ReasoningMarkers {
 // The marker pairs of known reasoning model families, <think>/</think> first.
 std::span<const ReasoningMarkers> known_reasoning_markers();
 
+// The longest suffix of text that is a proper prefix of marker: what a streaming splitter must
+// hold back because the next piece may complete the marker (also the tool-call stream's rule).
+size_t partial_marker_suffix(std::string_view text, std::string_view marker);
+
 // The pair a chat template's source uses (both markers appear in it), if any.
 std::optional<ReasoningMarkers> detect_reasoning_markers(std::string_view chat_template);
 

@@ -3,6 +3,8 @@
 #include <cassert>
 #include <exception>
 
+#include "llm/reasoning.h"
+
 namespace openarc::llm {
 
 namespace {
@@ -13,13 +15,6 @@ size_t skip_space(std::string_view s) {
   size_t i = 0;
   while (i < s.size() && is_space(s[i])) ++i;
   return i;
-}
-
-// The longest suffix of text that is a proper prefix of marker.
-size_t partial_suffix(std::string_view text, std::string_view marker) {
-  for (size_t len = std::min(marker.size() - 1, text.size()); len > 0; --len)
-    if (text.substr(text.size() - len) == marker.substr(0, len)) return len;
-  return 0;
 }
 
 }  // namespace
@@ -106,11 +101,11 @@ void ToolStream::process(MessageDelta& out, bool final) {
     // Hold what may still become a marker.
     size_t hold = 0;
     for (const auto& m : markers_) {
-      if (m.anywhere) hold = std::max(hold, partial_suffix(pending_, m.text));
+      if (m.anywhere) hold = std::max(hold, partial_marker_suffix(pending_, m.text));
       else if (at_start_ && std::string_view(m.text).starts_with(std::string_view(pending_).substr(lead)))
         hold = pending_.size();
     }
-    for (const auto& d : dropped_) hold = std::max(hold, partial_suffix(pending_, d));
+    for (const auto& d : dropped_) hold = std::max(hold, partial_marker_suffix(pending_, d));
     const size_t release = whole_utf8_prefix(std::string_view(pending_).substr(0, pending_.size() - hold));
     emit_content(out, std::string_view(pending_).substr(0, release), false);
     pending_.erase(0, release);
