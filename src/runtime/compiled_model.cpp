@@ -94,14 +94,12 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
         port_info(n, names, producer.output_types[src.port], producer.output_shapes[src.port]));
     cm->result_nodes_.push_back(i);
   }
-  for (const ir::Node& n : m.nodes) {
-    const auto* attention = dynamic_cast<const ops::KvAttention*>(n.op.get());
-    if (!attention) continue;
-    cm->kv_variables_.insert(attention->key_variable());
-    cm->kv_variables_.insert(attention->value_variable());
-  }
-
   cm->plan_ = ExecutionPlan::build(m);
+  for (const ExecutionPlan::Step& step : cm->plan_.steps) {
+    if (!step.attention) continue;
+    cm->kv_variables_.insert(step.attention->key_variable());
+    cm->kv_variables_.insert(step.attention->value_variable());
+  }
   return cm;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ops/fused_attention.h"
 #include "ops/op.h"
 
 namespace openarc::runtime {
@@ -56,6 +57,7 @@ ExecutionPlan ExecutionPlan::build(const ir::Model& m) {
       }
     }
     s.fills_output = n.op && n.op->fills_output();
+    s.attention = dynamic_cast<const ops::KvAttention*>(n.op.get());
     for (size_t p = 0; p < n.output_types.size(); ++p) {
       shape_deps[s.first_output + p] = s.shape_deps;
       value_deps[s.first_output + p] = s.value_deps;

@@ -19,6 +19,10 @@
 #include "core/tensor.h"
 #include "ir/model.h"
 
+namespace openarc::ops {
+class KvAttention;
+}
+
 namespace openarc::runtime {
 
 struct ExecutionPlan {
@@ -40,6 +44,7 @@ struct ExecutionPlan {
     std::vector<size_t> inputs;  // value ids of its inputs
     size_t first_output = 0;     // value id of output 0; outputs are consecutive
     bool fills_output = false;   // the op writes every output element (no zeroing needed)
+    const ops::KvAttention* attention = nullptr;  // the op, when it runs on the request's KV caches
   };
 
   static constexpr int kMaxInputDims = 62;

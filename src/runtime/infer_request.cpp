@@ -148,10 +148,11 @@ void InferRequest::infer() {
   }
 
   std::vector<std::pair<std::string, Tensor>> assigned;  // committed after the whole graph ran
-  std::vector<std::pair<std::string, int64_t>> kv_lengths;  // each KV cache's length (-1: unset) before the run
+  // Each KV cache's length before the run (-1: unset), in kv_variables_' order.
+  std::vector<int64_t> kv_lengths;
   for (const std::string& id : model_->kv_variables_) {
     auto kv = kv_.find(id);
-    kv_lengths.emplace_back(id, kv != kv_.end() && kv->second.set ? kv->second.length : -1);
+    kv_lengths.push_back(kv != kv_.end() && kv->second.set ? kv->second.length : -1);
   }
   size_t next_param = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
@@ -245,7 +246,7 @@ void InferRequest::infer() {
         if (!step.fills_output && plan.values[v].storage != ExecutionPlan::Storage::fresh && outs[p].byte_size())
           std::memset(outs[p].data(), 0, outs[p].byte_size());
       }
-      if (const auto* attention = dynamic_cast<const ops::KvAttention*>(n.op.get()))
+      if (const ops::KvAttention* attention = step.attention)
         attention->run(args, outs[0], kv_[attention->key_variable()].with_precision(model_->options_.kv_cache_precision),
                        kv_[attention->value_variable()].with_precision(model_->options_.kv_cache_precision));
       else
@@ -256,7 +257,9 @@ void InferRequest::infer() {
       // run does not describe: the next run re-infers everything.
       rs.ran = false;
       // A failed run leaves the states as they were: drop what earlier layers appended.
-      for (auto& [id, length] : kv_lengths) {
+      auto length_it = kv_lengths.begin();
+      for (const std::string& id : model_->kv_variables_) {
+        const int64_t length = *length_it++;
         auto kv = kv_.find(id);
         if (kv == kv_.end()) continue;
         if (length < 0) kv_.erase(kv);
