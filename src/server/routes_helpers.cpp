@@ -30,7 +30,7 @@ std::vector<tokenizer::TokenId> token_ids(const json& body, const tokenizer::Tok
 }  // namespace
 
 HttpResponse health(ServerContext& ctx, HttpRequest&) {
-  if (ctx.registry.any_loading()) return json_response({{"status", "loading"}}, 503);
+  if (ctx.startup_loading || ctx.registry.any_loading()) return json_response({{"status", "loading"}}, 503);
   return json_response({{"status", "ok"}});
 }
 

@@ -48,6 +48,7 @@ void Server::load_startup_models() {
       std::fprintf(stderr, "openarc: %s\n", e.what());
     }
   }
+  ctx_->startup_loading = false;
 }
 
 void Server::serve() { http_->serve(); }
@@ -72,6 +73,8 @@ int run_server(ServeOptions options) {
   std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
   // The dashboard's address joins this line when the dashboard exists.
   std::fprintf(stderr, "openarc: API       http://%s:%d/v1\n", host.c_str(), server.port());
+  // Set before the loader starts, so no /health request can come between.
+  server.context().startup_loading = !o.models.empty();
   std::thread loader([&server] { server.load_startup_models(); });
   std::thread waiter([&server, set] {
     int sig = 0;

@@ -33,6 +33,8 @@ struct ServerContext {
   ModelRegistry registry;
   Metrics metrics;
   std::atomic<bool> stopping{false};
+  // The startup models (--model) are still being loaded: /health says "loading" until they are.
+  std::atomic<bool> startup_loading{false};
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 
   explicit ServerContext(ServeOptions o) : options(std::move(o)), registry(options.max_loaded) {}
