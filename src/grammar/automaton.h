@@ -1,0 +1,94 @@
+// The matcher of a compiled grammar, as a lazily built deterministic automaton over bytes.
+//
+// A parse position is a stack of grammar positions (top: the byte element to match next; below:
+// where each enclosing rule continues), as in a top-down pushdown matcher. Stacks are interned
+// as linked nodes (node = position + the node below), so equal stacks share one id and a set of
+// stacks (every parse still alive after the text so far) is a sorted vector of node ids. Such a
+// set is a State; it alone decides what may follow, so each (state, byte) step is computed once
+// and remembered: after warm-up, matching a byte is a table lookup.
+//
+// Rules called last in an alternative push no frame (a tail call), so right recursion such as
+// x* keeps stacks short. Left recursion was refused by Grammar::compile, so expanding a state
+// always ends.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "grammar/byte_set.h"
+#include "grammar/grammar.h"
+
+namespace openarc::grammar {
+
+class Automaton {
+ public:
+  using StateId = uint32_t;
+  static constexpr StateId kDead = 0;  // no parse is alive: the text has left the grammar
+
+  explicit Automaton(std::shared_ptr<const Grammar> grammar);
+
+  StateId start() const { return start_; }
+
+  // The state after `byte`, kDead when no parse accepts it.
+  StateId step(StateId s, uint8_t byte) {
+    State& st = states_[s];
+    if (!st.next.has(byte)) return kDead;
+    const unsigned slot = st.next.rank(byte);
+    if (st.table.empty()) st.table.assign(st.next.count(), kUnknown);
+    const StateId known = st.table[slot];
+    return known != kUnknown ? known : compute_step(s, byte, slot);
+  }
+
+  // The text so far is a whole match of the grammar.
+  bool can_end(StateId s) const { return states_[s].accepts; }
+  // It is, and no byte may follow.
+  bool is_complete(StateId s) const { return states_[s].accepts && states_[s].next.empty(); }
+  // The fewest bytes that lead from s to a whole match (0 when it can end).
+  uint32_t min_completion(StateId s) const { return states_[s].min_completion; }
+  const ByteSet& next_bytes(StateId s) const { return states_[s].next; }
+
+  const Grammar& grammar() const { return *grammar_; }
+  size_t state_count() const { return states_.size(); }
+  size_t node_count() const { return nodes_.size(); }
+
+ private:
+  static constexpr StateId kUnknown = UINT32_MAX;
+  static constexpr uint32_t kAccept = 0;  // node 0: the empty stack, the root rule finished
+
+  struct Node {
+    uint32_t pos;     // element index
+    uint32_t below;   // node id of the frame below (kAccept: none)
+    uint32_t min_rest;
+  };
+  struct State {
+    const std::vector<uint32_t>* nodes = nullptr;  // sorted node ids (the key in index_)
+    ByteSet next;                // bytes some top element accepts
+    std::vector<StateId> table;  // per member of `next`, in byte order: the step's result
+    uint32_t min_completion = Grammar::kNoCompletion;
+    bool accepts = false;
+  };
+  struct VectorHash {
+    size_t operator()(const std::vector<uint32_t>& v) const;
+  };
+
+  StateId compute_step(StateId s, uint8_t byte, unsigned slot);
+  uint32_t node(uint32_t pos, uint32_t below);
+  // Adds to `out` every stack reached from (pos, below) before the next byte.
+  void expand(uint32_t pos, uint32_t below, std::vector<uint32_t>& out);
+  StateId intern(std::vector<uint32_t> nodes);
+
+  std::shared_ptr<const Grammar> grammar_;
+  std::vector<Node> nodes_;
+  std::unordered_map<uint64_t, uint32_t> node_index_;
+  std::vector<State> states_;
+  std::unordered_map<std::vector<uint32_t>, StateId, VectorHash> index_;
+  StateId start_ = kDead;
+  // Scratch of expand().
+  std::vector<std::pair<uint32_t, uint32_t>> work_;
+  std::unordered_set<uint64_t> visited_;
+};
+
+}  // namespace openarc::grammar
