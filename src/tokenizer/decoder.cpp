@@ -29,7 +29,11 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 // outside the table contributes its own UTF-8 bytes unchanged (added tokens such as "<｜User｜>").
 class ByteLevelDecoder final : public Decoder {
  public:
-  void decode_chain(std::vector<std::string>& tokens, bool) const override {
+  void decode_chain(std::vector<std::string>& tokens, bool at_start) const override {
+    decode_chain_bytes(tokens, at_start);
+    tokens[0] = utf8_lossy(tokens[0]);
+  }
+  void decode_chain_bytes(std::vector<std::string>& tokens, bool) const override {
     std::string bytes;
     for (const std::string& t : tokens) {
       size_t mark = bytes.size();
@@ -47,7 +51,7 @@ class ByteLevelDecoder final : public Decoder {
         bytes += t;
       }
     }
-    tokens.assign(1, utf8_lossy(bytes));
+    tokens.assign(1, std::move(bytes));
   }
 };
 
@@ -86,13 +90,17 @@ namespace {
 class ByteFallbackDecoder final : public Decoder {
  public:
   bool joins_byte_runs() const override { return true; }
-  void decode_chain(std::vector<std::string>& tokens, bool) const override {
+  void decode_chain(std::vector<std::string>& tokens, bool) const override { decode(tokens, true); }
+  void decode_chain_bytes(std::vector<std::string>& tokens, bool) const override { decode(tokens, false); }
+
+ private:
+  void decode(std::vector<std::string>& tokens, bool repair) const {
     std::vector<std::string> out;
     out.reserve(tokens.size());
     std::string pending;
     auto flush = [&] {
       if (pending.empty()) return;
-      if (is_valid_utf8(pending)) {
+      if (!repair || is_valid_utf8(pending)) {
         out.push_back(pending);
       } else {
         for (size_t i = 0; i < pending.size(); ++i) out.emplace_back(kReplacementChar);
@@ -254,6 +262,9 @@ class SequenceDecoder final : public Decoder {
   }
   void decode_chain(std::vector<std::string>& tokens, bool at_start) const override {
     for (const auto& p : parts_) p->decode_chain(tokens, at_start);
+  }
+  void decode_chain_bytes(std::vector<std::string>& tokens, bool at_start) const override {
+    for (const auto& p : parts_) p->decode_chain_bytes(tokens, at_start);
   }
 
  private:

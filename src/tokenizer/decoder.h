@@ -17,6 +17,11 @@ class Decoder {
   // `at_start` is false when the tokens continue an earlier text (incremental decoding):
   // then the rules for the first token of a text (strip its leading space ...) do not apply.
   virtual void decode_chain(std::vector<std::string>& tokens, bool at_start) const = 0;
+  // The same without UTF-8 repair: the bytes themselves, where decode_chain would turn bytes
+  // that are not (yet) a whole character into U+FFFD (what a byte-level grammar must see).
+  virtual void decode_chain_bytes(std::vector<std::string>& tokens, bool at_start) const {
+    decode_chain(tokens, at_start);
+  }
   // False when the output for a token can change once later tokens arrive (Strip with a
   // right-hand count), which incremental decoding must know.
   virtual bool streamable() const { return true; }

@@ -190,6 +190,17 @@ std::string Tokenizer::decode_raw(std::span<const TokenId> ids, bool skip_specia
   return out;
 }
 
+std::string Tokenizer::token_bytes(TokenId id) const {
+  const std::string* t = id_to_token(id);
+  if (!t) return {};
+  if (!decoder_) return " " + *t;  // decode_raw joins a continuation's tokens with spaces
+  std::vector<std::string> tokens{*t};
+  decoder_->decode_chain_bytes(tokens, false);
+  std::string out;
+  for (const std::string& piece : tokens) out += piece;
+  return out;
+}
+
 std::string Tokenizer::decode(std::span<const TokenId> ids, bool skip_special_tokens, std::optional<bool> clean_up) const {
   std::string text = decode_raw(ids, skip_special_tokens, true);
   if (clean_up.value_or(config_.clean_up_tokenization_spaces)) text = clean_up_tokenization(std::move(text));

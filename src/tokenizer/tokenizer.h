@@ -52,6 +52,10 @@ class Tokenizer {
   std::string decode(std::span<const TokenId> ids, bool skip_special_tokens,
                      std::optional<bool> clean_up = std::nullopt) const;
 
+  // The bytes one token adds to a text it continues, without UTF-8 repair: a byte-fallback
+  // token or a byte-level piece may hold part of a character. Empty for an unknown id.
+  std::string token_bytes(TokenId id) const;
+
   std::optional<TokenId> token_to_id(std::string_view token) const;
   const std::string* id_to_token(TokenId id) const;  // nullptr for an unknown id
   bool is_special(TokenId id) const;
