@@ -28,10 +28,9 @@ size_t Automaton::VectorHash::operator()(const std::vector<uint32_t>& v) const {
 
 Automaton::Automaton(std::shared_ptr<const Grammar> grammar) : grammar_(std::move(grammar)) {
   nodes_.push_back({0, kAccept, 0});  // kAccept
-  State dead;
   static const std::vector<uint32_t> kNone;
-  dead.nodes = &kNone;
-  states_.push_back(std::move(dead));  // kDead
+  states_.push_back(State{});  // kDead
+  state_nodes_.push_back(&kNone);
   std::vector<uint32_t> out;
   for (uint32_t alt : grammar_->alternatives(grammar_->root())) expand(alt, kAccept, out);
   start_ = intern(std::move(out));
@@ -85,7 +84,6 @@ Automaton::StateId Automaton::intern(std::vector<uint32_t> nodes) {
   if (!fresh) return it->second;
   check(states_.size() < kMaxStates, "grammar: the matcher grew beyond ", kMaxStates, " states");
   State st;
-  st.nodes = &it->first;
   for (uint32_t n : it->first) {
     if (n == kAccept) {
       st.accepts = true;
@@ -95,21 +93,28 @@ Automaton::StateId Automaton::intern(std::vector<uint32_t> nodes) {
     st.next.add(grammar_->byte_set(grammar_->element(nodes_[n].pos).value));
     st.min_completion = std::min(st.min_completion, nodes_[n].min_rest);
   }
-  states_.push_back(std::move(st));
+  states_.push_back(st);
+  state_nodes_.push_back(&it->first);
   return it->second;
 }
 
-Automaton::StateId Automaton::compute_step(StateId s, uint8_t byte, unsigned slot) {
+Automaton::StateId Automaton::compute_step(StateId s, uint8_t byte) {
   const Grammar& g = *grammar_;
   std::vector<uint32_t> out;
-  for (uint32_t n : *states_[s].nodes) {
+  for (uint32_t n : *state_nodes_[s]) {
     if (n == kAccept) continue;
     const Node top = nodes_[n];
     if (g.byte_set(g.element(top.pos).value).has(byte)) expand(top.pos + 1, top.below, out);
   }
   const StateId next = intern(std::move(out));
-  states_[s].table[slot] = next;  // states_ may have grown: index again
+  table_[states_[s].table + byte] = next;  // (states_ may have grown: index again)
   return next;
+}
+
+size_t Automaton::memory_bytes() const {
+  size_t keys = 0;
+  for (const auto* nodes : state_nodes_) keys += nodes->size() * sizeof(uint32_t) + 64;
+  return nodes_.size() * (sizeof(Node) + 32) + states_.size() * sizeof(State) + table_.size() * sizeof(StateId) + keys;
 }
 
 }  // namespace openarc::grammar

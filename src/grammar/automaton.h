@@ -36,10 +36,14 @@ class Automaton {
   StateId step(StateId s, uint8_t byte) {
     State& st = states_[s];
     if (!st.next.has(byte)) return kDead;
-    const unsigned slot = st.next.rank(byte);
-    if (st.table.empty()) st.table.assign(st.next.count(), kUnknown);
-    const StateId known = st.table[slot];
-    return known != kUnknown ? known : compute_step(s, byte, slot);
+    if (st.table == kNoTable) {
+      // A state gets its row of 256 results once a step leaves it (most states of a mask walk
+      // end a token and never do).
+      st.table = static_cast<uint32_t>(table_.size());
+      table_.resize(table_.size() + 256, kUnknown);
+    }
+    const StateId known = table_[st.table + byte];
+    return known != kUnknown ? known : compute_step(s, byte);
   }
 
   // The text so far is a whole match of the grammar.
@@ -53,6 +57,7 @@ class Automaton {
   const Grammar& grammar() const { return *grammar_; }
   size_t state_count() const { return states_.size(); }
   size_t node_count() const { return nodes_.size(); }
+  size_t memory_bytes() const;
 
  private:
   static constexpr StateId kUnknown = UINT32_MAX;
@@ -63,10 +68,10 @@ class Automaton {
     uint32_t below;   // node id of the frame below (kAccept: none)
     uint32_t min_rest;
   };
+  static constexpr uint32_t kNoTable = UINT32_MAX;
   struct State {
-    const std::vector<uint32_t>* nodes = nullptr;  // sorted node ids (the key in index_)
-    ByteSet next;                // bytes some top element accepts
-    std::vector<StateId> table;  // per member of `next`, in byte order: the step's result
+    ByteSet next;                 // bytes some top element accepts
+    uint32_t table = kNoTable;    // offset of the state's 256 step results in table_
     uint32_t min_completion = Grammar::kNoCompletion;
     bool accepts = false;
   };
@@ -74,7 +79,7 @@ class Automaton {
     size_t operator()(const std::vector<uint32_t>& v) const;
   };
 
-  StateId compute_step(StateId s, uint8_t byte, unsigned slot);
+  StateId compute_step(StateId s, uint8_t byte);
   uint32_t node(uint32_t pos, uint32_t below);
   // Adds to `out` every stack reached from (pos, below) before the next byte.
   void expand(uint32_t pos, uint32_t below, std::vector<uint32_t>& out);
@@ -84,6 +89,8 @@ class Automaton {
   std::vector<Node> nodes_;
   std::unordered_map<uint64_t, uint32_t> node_index_;
   std::vector<State> states_;
+  std::vector<const std::vector<uint32_t>*> state_nodes_;  // per state: its sorted node ids (keys of index_)
+  std::vector<StateId> table_;
   std::unordered_map<std::vector<uint32_t>, StateId, VectorHash> index_;
   StateId start_ = kDead;
   // Scratch of expand().

