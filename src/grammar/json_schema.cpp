@@ -541,6 +541,11 @@ JsonSchemaRules::JsonSchemaRules(const nlohmann::ordered_json& document, std::st
 JsonSchemaRules::~JsonSchemaRules() = default;
 
 Expr JsonSchemaRules::document() { return impl_->value(impl_->document(), ""); }
+Expr JsonSchemaRules::document_object() {
+  const Json& d = impl_->document();
+  if (d.is_object() && d.value("type", Json()) == "object") return impl_->value(d, "");
+  return impl_->value(impl_->merge_all_of(Json::array({d, Json{{"type", "object"}}}), ""), "");
+}
 Expr JsonSchemaRules::any_object() { return impl_->any_object(); }
 std::vector<RuleDef> JsonSchemaRules::take() { return std::move(impl_->rules()); }
 

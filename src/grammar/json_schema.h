@@ -55,6 +55,8 @@ class JsonSchemaRules {
 
   // An expression for JSON text valid under the document itself.
   Expr document();
+  // The same, for the values that are also JSON objects (a tool's arguments).
+  Expr document_object();
   // Any JSON object (response_format json_object).
   Expr any_object();
   std::vector<RuleDef> take();

@@ -1,1 +1,1 @@
-openarc_module(llm DEPS openarc_runtime openarc_tokenizer openarc_chat nlohmann_json::nlohmann_json)
+openarc_module(llm DEPS openarc_runtime openarc_tokenizer openarc_chat openarc_grammar nlohmann_json::nlohmann_json)

@@ -3,15 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 
 #include "chat/chat_template.h"
 #include "core/error.h"
 #include "core/mapped_file.h"
+#include "grammar/token_matcher.h"
 #include "ir/reader.h"
 #include "llm/generation_config_json.h"
 #include "llm/model_info.h"
 #include "llm/reasoning.h"
 #include "llm/stop_rules.h"
+#include "llm/tool_call_grammar.h"
 #include "llm/tool_parser.h"
 #include "tokenizer/incremental_decoder.h"
 #include "tokenizer/tokenizer.h"
@@ -33,6 +36,19 @@ struct Pipeline::Impl {
   std::optional<ReasoningMarkers> reasoning_markers;
   const ToolParser* tool_parser = nullptr;
   std::vector<tokenizer::TokenId> tool_marker_ids;  // special tokens among the format's markers
+  // What each token adds to the text, for grammar masks: built on first use, once with the tool
+  // markers as text (their decoding keeps them) and once without.
+  std::shared_ptr<const grammar::TokenVocabulary> grammar_vocab[2];
+  std::mutex grammar_vocab_mutex;
+
+  std::shared_ptr<const grammar::TokenVocabulary> grammar_vocabulary(bool tool_markers) {
+    std::lock_guard<std::mutex> lock(grammar_vocab_mutex);
+    auto& v = grammar_vocab[tool_markers];
+    if (!v)
+      v = grammar::TokenVocabulary::from_tokenizer(*tokenizer, static_cast<size_t>(vocab),
+                                                   tool_markers ? tool_marker_ids : std::vector<tokenizer::TokenId>{});
+    return v;
+  }
   size_t in_ids = 0, in_mask = 0, in_pos = 0, in_beam = 0, out_logits = 0;
   bool has_mask = false, has_pos = false, has_beam = false;
   int64_t vocab = 0;
@@ -203,6 +219,18 @@ PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
   }
   check(!out.ids.empty(), "the prompt is empty: it encodes to no tokens");
   out.keep_tool_markers = req.keep_tool_markers;
+  out.grammar = req.grammar;
+  if (req.forced_tool_call) {
+    check(!req.grammar, "a request cannot force tool calls and carry its own grammar");
+    check(req.keep_tool_markers, "forced tool calls are parsed: keep_tool_markers must be set");
+    const tokenizer::Tokenizer& tok = *impl.tokenizer;
+    out.grammar = std::make_shared<const grammar::Grammar>(
+        tool_call_grammar(*impl.tool_parser, req.tools.is_null() ? nlohmann::ordered_json::array() : req.tools,
+                          *req.forced_tool_call, [&](std::string_view t) { return tok.token_to_id(t).has_value(); }));
+  }
+  // A prompt that opened a reasoning block: the constrained text comes after its end.
+  if (out.grammar && out.opens_reasoning && impl.reasoning_markers)
+    out.grammar = std::make_shared<const grammar::Grammar>(out.grammar->with_prefix(impl.reasoning_markers->close + "\n\n"));
   int64_t ctx = info_.context_length;
   if (req.truncate && ctx > 0) {
     int64_t want = req.config.max_new_tokens > 0 ? req.config.max_new_tokens : 0;
@@ -247,6 +275,16 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
     return !impl.tokenizer->is_special(static_cast<tokenizer::TokenId>(id));
   });
   uint64_t seed = config.seed ? *config.seed : Sampler::random_seed();
+  // One grammar automaton and mask cache for the n samples; end tokens are eos and stop ids.
+  std::shared_ptr<grammar::TokenGrammar> token_grammar;
+  if (prepared.grammar) {
+    std::vector<int32_t> ends;
+    if (!config.ignore_eos)
+      for (int64_t id : config.eos_token_ids) ends.push_back(static_cast<int32_t>(id));
+    for (int64_t id : config.stop_token_ids) ends.push_back(static_cast<int32_t>(id));
+    token_grammar = std::make_shared<grammar::TokenGrammar>(prepared.grammar, impl.grammar_vocabulary(prepared.keep_tool_markers),
+                                                            std::move(ends));
+  }
   for (int64_t index = 0; index < config.n; ++index) {
     if (index > 0) {  // each sample starts again from the prompt's state
       impl.request->trim_states(static_cast<int64_t>(prompt.size()));
@@ -255,8 +293,15 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
     SequenceResult seq;
     Sampler sampler(config, impl.vocab, Sampler::sequence_seed(seed, index));
     sampler.set_prompt(prompt);
+    std::optional<grammar::TokenMatcher> matcher;
+    if (token_grammar) {
+      matcher.emplace(token_grammar, limit);
+      sampler.set_grammar(&*matcher);
+    }
     StopRules stop(config, limit);
-    tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, std::nullopt, continues_text,
+    // Under a grammar the text is exactly the tokens' bytes: no clean-up rewrites it.
+    tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, matcher ? std::optional<bool>(false) : std::nullopt,
+                                          continues_text,
                                           prepared.keep_tool_markers ? impl.tool_marker_ids
                                                                      : std::vector<tokenizer::TokenId>{});
     std::optional<ReasoningParser> reasoning;
@@ -292,6 +337,8 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
       bool shown = stop.on_token(tok.token);
       std::string text = shown ? stop.on_text(decoder.step(tok.token)) : std::string();
       emit(text, tok);
+      // A grammar that matched a whole text and allows nothing more ends the sequence (no eos needed).
+      if (matcher && matcher->is_complete()) stop.end_of_grammar();
       if (stop.finished()) break;
       logits = impl.forward({tok.token}, static_cast<int64_t>(cached_.size()));
       cached_.push_back(tok.token);

@@ -22,6 +22,7 @@
 #include "llm/generation_config.h"
 #include "llm/perf_metrics.h"
 #include "llm/sampler.h"
+#include "llm/tool_call_grammar.h"
 #include "runtime/compiled_model.h"
 
 namespace openarc::tokenizer {
@@ -76,6 +77,11 @@ struct GenerationRequest {
   // The output will be parsed for tool calls: the special tokens the tool parser's format uses
   // stay in the text (other special tokens are still dropped).
   bool keep_tool_markers = false;
+  // Constrained output: a grammar the text must match (GBNF, a JSON schema's), or tool calls the
+  // output must make in the model's format (its grammar is built in prepare(); needs
+  // keep_tool_markers). A prompt that opens a reasoning block gets the block closed first.
+  std::shared_ptr<const grammar::Grammar> grammar;
+  std::optional<ForcedToolCall> forced_tool_call;
   GenerationConfig config;         // start from Pipeline::default_config()
 };
 
@@ -106,6 +112,7 @@ struct PreparedPrompt {
   bool chat = false;           // rendered from messages: reasoning markers apply
   bool opens_reasoning = false;
   bool keep_tool_markers = false;  // GenerationRequest::keep_tool_markers
+  std::shared_ptr<const grammar::Grammar> grammar;  // what the output must match, if anything
 };
 
 struct GenerationResult {

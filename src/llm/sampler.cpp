@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "grammar/token_matcher.h"
 
 namespace openarc::llm {
 
@@ -105,6 +106,24 @@ void Sampler::prepare(std::span<const float> logits, std::span<const int64_t> su
   if (config_.presence_penalty != 0.0 || config_.frequency_penalty != 0.0) {
     for (int32_t id : output_ids_)
       x[id] -= static_cast<float>(config_.presence_penalty + config_.frequency_penalty * output_count_[id]);
+  }
+}
+
+void Sampler::set_grammar(grammar::TokenMatcher* matcher) {
+  check(!matcher || static_cast<int64_t>(matcher->vocab_size()) == vocab_size_, "sampler: a grammar over ",
+        matcher ? matcher->vocab_size() : 0, " tokens for a vocabulary of ", vocab_size_);
+  grammar_ = matcher;
+}
+
+void Sampler::apply_grammar_mask() {
+  const std::span<const uint64_t> allowed = grammar_->mask();
+  float* x = logits_.data();
+  for (int64_t w = 0; w * 64 < vocab_size_; ++w) {
+    const uint64_t bits = allowed[static_cast<size_t>(w)];
+    if (bits == ~uint64_t{0}) continue;
+    const int64_t end = std::min<int64_t>(vocab_size_, (w + 1) * 64);
+    for (int64_t i = w * 64; i < end; ++i)
+      if (!((bits >> (i & 63)) & 1)) x[i] = kNegInf;
   }
 }
 
@@ -231,7 +250,12 @@ SampledToken Sampler::sample(std::span<const float> logits, std::span<const int6
   SampledToken out;
   if (config_.greedy()) {
     out.token = argmax();
+    if (grammar_ && !grammar_->allows(static_cast<int32_t>(out.token))) {
+      apply_grammar_mask();
+      out.token = argmax();
+    }
   } else {
+    if (grammar_) apply_grammar_mask();
     filter();
     double total = 0;
     for (const auto& e : candidates_) total += e.weight;
@@ -248,11 +272,13 @@ SampledToken Sampler::sample(std::span<const float> logits, std::span<const int6
   }
   if (config_.logprobs) fill_logprobs(logits, out);
   accept(out.token);
+  if (grammar_) grammar_->accept(static_cast<int32_t>(out.token));
   return out;
 }
 
 std::vector<TokenProb> Sampler::distribution(std::span<const float> logits, std::span<const int64_t> suppressed) {
   prepare(logits, suppressed);
+  if (grammar_) apply_grammar_mask();
   if (config_.greedy()) return {{argmax(), 1.0}};
   filter();
   std::sort(candidates_.begin(), candidates_.end(),
@@ -267,6 +293,7 @@ std::vector<TokenProb> Sampler::distribution(std::span<const float> logits, std:
 
 std::vector<float> Sampler::processed_logits(std::span<const float> logits, std::span<const int64_t> suppressed) {
   prepare(logits, suppressed);
+  if (grammar_) apply_grammar_mask();
   return logits_;
 }
 

@@ -15,6 +15,11 @@
 // Random numbers: std::mt19937_64 (its output sequence is fixed by the C++ standard) turned into
 // uniform doubles by hand, so a seed gives the same tokens on every machine and standard library.
 //
+// A grammar (set_grammar) restricts every step to the tokens its matcher allows: the others become
+// -inf before step 4 (so temperature, top_k, top_p and min_p see only allowed tokens), and the
+// drawn token advances the matcher. Greedy decoding first checks the argmax alone and builds the
+// full mask only when the grammar refuses it (the same token either way, at a fraction of the cost).
+//
 // Logprobs report the model's own distribution: log_softmax of the logits as the model gave
 // them, before bias, penalties, temperature and filtering. That is what OpenAI documents (the
 // log probability of each token under the model), what vLLM returns by default (raw logprobs)
@@ -27,6 +32,10 @@
 #include <vector>
 
 #include "llm/generation_config.h"
+
+namespace openarc::grammar {
+class TokenMatcher;
+}
 
 namespace openarc::llm {
 
@@ -60,11 +69,16 @@ class Sampler {
   // Records a token as output without sampling it (for penalties).
   void accept(int64_t token);
 
+  // Constrains the following samples to the matcher's grammar (null: none). The matcher's
+  // vocabulary must be vocab_size() tokens; it must outlive its use here.
+  void set_grammar(grammar::TokenMatcher* matcher);
+
   // What sample() would draw from: the kept tokens and their renormalised probabilities, most
   // likely first (greedy: the argmax with probability 1). Does not touch the history or the RNG.
   std::vector<TokenProb> distribution(std::span<const float> logits, std::span<const int64_t> suppressed = {});
 
-  // The logits after steps 1-3 (bias, suppression, penalties), for inspection and tests.
+  // The logits after steps 1-3 (bias, suppression, penalties) and the grammar mask, for inspection
+  // and tests.
   std::vector<float> processed_logits(std::span<const float> logits, std::span<const int64_t> suppressed = {});
 
   int64_t vocab_size() const { return vocab_size_; }
@@ -82,6 +96,7 @@ class Sampler {
   };
 
   void prepare(std::span<const float> logits, std::span<const int64_t> suppressed);
+  void apply_grammar_mask();  // tokens the grammar refuses become -inf
   int64_t argmax() const;
   void filter();  // fills candidates_ with the kept set (steps 4, sampling branch)
   double next_uniform();
@@ -89,6 +104,7 @@ class Sampler {
 
   GenerationConfig config_;
   int64_t vocab_size_;
+  grammar::TokenMatcher* grammar_ = nullptr;
   std::mt19937_64 rng_;
   bool penalties_ = false;
   std::vector<uint32_t> output_count_;  // (vocab) times each id was generated

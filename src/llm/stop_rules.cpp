@@ -102,4 +102,9 @@ void StopRules::cancel() {
   if (!finished()) reason_ = FinishReason::cancelled;
 }
 
+void StopRules::end_of_grammar() {
+  // A text the grammar finished with the last token allowed is whole, not cut short.
+  if (reason_ == FinishReason::none || reason_ == FinishReason::length) reason_ = FinishReason::stop;
+}
+
 }  // namespace openarc::llm

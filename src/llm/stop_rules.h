@@ -46,6 +46,9 @@ class StopRules {
 
   // The caller's cancellation token tripped.
   void cancel();
+  // The output's grammar matched a whole text and allows nothing more: the sequence stops with
+  // "stop" (also when that token was the last max_tokens allowed).
+  void end_of_grammar();
 
   bool finished() const { return reason_ != FinishReason::none; }
   FinishReason finish_reason() const { return reason_; }

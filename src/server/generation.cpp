@@ -5,6 +5,7 @@
 
 #include "server/api_error.h"
 #include "server/handlers.h"
+#include "server/structured_output.h"
 
 namespace openarc::server {
 namespace {
@@ -63,6 +64,7 @@ HttpResponse generation_route(ServerContext& ctx, HttpRequest& req, ApiKind kind
   json body = parse_body(req.body);
   auto model = ctx.registry.get(model_field(body));
   ParsedRequest parsed = parse(body, model->pipeline->default_config(), ctx.options.limits);
+  apply_structured_output(nlohmann::ordered_json::parse(req.body), parsed);
   return run_generation(ctx, req, kind, std::move(parsed), model);
 }
 

@@ -43,30 +43,32 @@ llm::GenerationConfig settings(const json& body, const llm::GenerationConfig& de
   return c;
 }
 
+// response_format, grammar and json_schema are read by apply_structured_output (structured_output.h).
 void check_unsupported(const json& body) {
-  if (const json* rf = field(body, "response_format")) {
-    std::string type = rf->is_object() && rf->contains("type") && (*rf)["type"].is_string() ? (*rf)["type"].get<std::string>() : "";
-    if (type != "text")
-      throw bad_request("response_format of type '" + type + "' is not supported (only \"text\")", "response_format");
-  }
   if (const json* s = field(body, "suffix"); s && !(s->is_string() && s->get<std::string>().empty()))
     throw bad_request("suffix is not supported", "suffix");
   if (const json* b = field(body, "best_of"); b && !(b->is_number_integer() && b->get<int64_t>() == 1))
     throw bad_request("best_of other than 1 is not supported", "best_of");
 }
 
-// tool_choice: "auto" (the default with tools) or "none". "required" and a named function need
-// grammar-constrained decoding to force a call, which this server does not have yet: 400, as
-// ignoring them would hand back a reply without the call the client relies on.
-std::string tool_choice(const json& body, bool has_tools) {
+struct ToolChoice {
+  std::string mode;  // auto, none, required, function
+  std::string name;  // function
+};
+
+// tool_choice: "auto" (the default with tools), "none", "required" or a named function; the last
+// two are enforced by a grammar of the model's call format (llm/tool_call_grammar.h).
+ToolChoice tool_choice(const json& body, const nlohmann::ordered_json& tools) {
   const json* tc = field(body, "tool_choice");
-  if (!tc) return has_tools ? "auto" : "none";
-  const char* needs_grammar =
-      " needs grammar-constrained decoding, which this server does not support yet; use \"auto\" or \"none\"";
+  const bool has_tools = !tools.is_null();
+  if (!tc) return {has_tools ? "auto" : "none", ""};
   if (tc->is_string()) {
     std::string v = *tc;
-    if (v == "auto" || v == "none") return v;
-    if (v == "required") throw bad_request(std::string("tool_choice \"required\"") + needs_grammar, "tool_choice");
+    if (v == "auto" || v == "none") return {v, ""};
+    if (v == "required") {
+      if (!has_tools) throw bad_request("tool_choice \"required\" needs tools", "tool_choice");
+      return {v, ""};
+    }
     throw bad_request("tool_choice '" + v + "' is not one of \"auto\", \"none\", \"required\" or a named function",
                       "tool_choice");
   }
@@ -77,8 +79,12 @@ std::string tool_choice(const json& body, bool has_tools) {
       throw bad_request("tool_choice must be \"auto\", \"none\", \"required\" or {\"type\": \"function\", "
                         "\"function\": {\"name\": ...}}",
                         "tool_choice");
-    throw bad_request("tool_choice naming function '" + (*fn)["name"].get<std::string>() + "'" + needs_grammar,
-                      "tool_choice");
+    const std::string name = (*fn)["name"];
+    bool declared = false;
+    if (has_tools)
+      for (const auto& t : tools) declared = declared || (t.contains("function") && t["function"].value("name", "") == name);
+    if (!declared) throw bad_request("tool_choice names the function '" + name + "', which is not in tools", "tool_choice");
+    return {"function", name};
   }
   throw bad_request("tool_choice must be a string or an object", "tool_choice");
 }
@@ -185,11 +191,15 @@ ParsedRequest parse_chat_request(const json& body, const llm::GenerationConfig& 
       throw bad_request(e.what(), "tools");
     }
   }
-  std::string choice = tool_choice(body, !g.tools.is_null());
-  if (choice == "none") g.tools = nullptr;
-  r.parse_tool_calls = !g.tools.is_null() && choice == "auto";
+  const ToolChoice choice = tool_choice(body, g.tools);
+  if (choice.mode == "none") g.tools = nullptr;
+  r.parse_tool_calls = !g.tools.is_null();
   g.keep_tool_markers = r.parse_tool_calls;
   r.parallel_tool_calls = bool_field(body, "parallel_tool_calls", true);
+  if (choice.mode == "required" || choice.mode == "function") {
+    g.forced_tool_call = llm::ForcedToolCall{choice.name, r.parallel_tool_calls && choice.mode == "required"};
+    r.named_tool_choice = choice.mode == "function";
+  }
   if (const json* kw = field(body, "chat_template_kwargs")) {
     if (!kw->is_object()) throw bad_request("'chat_template_kwargs' must be an object", "chat_template_kwargs");
     g.template_kwargs = nlohmann::ordered_json::parse(kw->dump());

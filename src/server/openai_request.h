@@ -17,8 +17,10 @@ struct ParsedRequest {
   bool include_usage = false;  // stream_options.include_usage
   bool echo = false;           // completions: prompt text before the output
   int64_t logprobs_top = 0;    // completions' integer logprobs
-  // Chat with tools and tool_choice "auto": the output is parsed for the model's tool calls.
+  // Chat with tools and tool_choice other than "none": the output is parsed for the model's tool
+  // calls ("required" and a named function also force them: GenerationRequest::forced_tool_call).
   bool parse_tool_calls = false;
+  bool named_tool_choice = false;   // OpenAI then reports finish_reason "stop", not "tool_calls"
   bool parallel_tool_calls = true;  // false: only the first call is returned
   std::vector<llm::GenerationRequest> prompts;  // completions may carry several prompts
 };

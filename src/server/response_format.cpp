@@ -137,7 +137,7 @@ class ChatFormat : public Base {
       if (parser_) {
         for (json& c : delta_chunks(static_cast<int64_t>(i), stream_of(static_cast<int64_t>(i)).finish(), nullptr))
           out.push_back(std::move(c));
-        if (called_[i] && reason == "stop") reason = "tool_calls";
+        if (called_[i] && reason == "stop" && !request_.named_tool_choice) reason = "tool_calls";
       }
       choices.push_back({{"index", i}, {"delta", json::object()}, {"logprobs", nullptr}, {"finish_reason", reason}});
     }
@@ -166,7 +166,8 @@ class ChatFormat : public Base {
             calls.push_back({{"id", c.id}, {"type", "function"}, {"function", {{"name", c.name}, {"arguments", c.arguments}}}});
           message["content"] = parsed.content.empty() ? json(nullptr) : json(parsed.content);
           message["tool_calls"] = calls;
-          if (reason == "stop") reason = "tool_calls";
+          // A named tool_choice finishes with "stop", as OpenAI's does.
+          if (reason == "stop" && !request_.named_tool_choice) reason = "tool_calls";
         } else {
           message["content"] = parsed.content;
         }

@@ -1,5 +1,6 @@
 // Tools in chat completions with the `openai` SDK. The demo model cannot write a tool call by
-// itself, so here: the request fields (tool_choice, parallel_tool_calls), that requests with tools
+// itself (only when tool_choice forces one: structured_output.test.mjs has more of those), so
+// here: the request fields (tool_choice, parallel_tool_calls), that requests with tools
 // still complete on it, the parser chosen at load (detected from a Hermes-style template on a copy
 // of the demo model, load_config.tool_parser, serve --tool-parser), and tool history rendered
 // through the template. How calls become message.tool_calls and stream deltas is tested on the
@@ -144,17 +145,20 @@ test('streamed with tools: content deltas, no tool-call deltas, the same text as
   }
 });
 
-test('tool_choice required or a named function: 400 naming tool_choice (no grammar-constrained decoding yet)', async () => {
+test('tool_choice required or a named function: a call in the Hermes format the template asks for', async () => {
   for (const tool_choice of ['required', { type: 'function', function: { name: 'get_weather' } }]) {
-    const r = await postJson(`${server.url}/v1/chat/completions`, { model: 'hermes', messages: story, tools, tool_choice });
-    assert.equal(r.status, 400, r.text);
-    assert.equal(r.json.error.param, 'tool_choice');
-    assert.match(r.json.error.message, /grammar-constrained decoding/);
-    await assert.rejects(
-      client.chat.completions.create({ model: 'hermes', messages: story, tools, tool_choice }),
-      (e) => e.status === 400 && e.param === 'tool_choice',
-    );
+    const r = await client.chat.completions.create({ model: 'hermes', messages: story, tools, tool_choice, max_tokens: 120, temperature: 0 });
+    const choice = r.choices[0];
+    assert.equal(choice.finish_reason, tool_choice === 'required' ? 'tool_calls' : 'stop', JSON.stringify(choice));
+    assert.equal(choice.message.tool_calls.length >= 1, true, JSON.stringify(choice));
+    assert.equal(choice.message.tool_calls[0].function.name, 'get_weather');
+    assert.equal(typeof JSON.parse(choice.message.tool_calls[0].function.arguments).city, 'string');
   }
+  const unknown = await postJson(`${server.url}/v1/chat/completions`, {
+    model: 'hermes', messages: story, tools, tool_choice: { type: 'function', function: { name: 'get_time' } },
+  });
+  assert.equal(unknown.status, 400, unknown.text);
+  assert.equal(unknown.json.error.param, 'tool_choice');
   for (const body of [
     { tool_choice: 'sometimes' },
     { tool_choice: 7 },

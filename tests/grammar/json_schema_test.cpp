@@ -1,6 +1,5 @@
 #include "grammar/json_schema.h"
 
-#include <random>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -20,29 +19,6 @@ struct Schema {
   bool ok(std::string_view json) { return matches(automaton, json); }
   Automaton automaton;
 };
-
-// Random texts the grammar accepts: random bytes among those allowed, steering to the end
-// (the byte that shortens the completion most) once `soft_limit` bytes are out.
-std::string random_match(Automaton& a, std::mt19937& rng, size_t soft_limit) {
-  std::string out;
-  Automaton::StateId s = a.start();
-  while (true) {
-    if (a.can_end(s) && (a.is_complete(s) || out.size() >= soft_limit || rng() % 8 == 0)) return out;
-    std::vector<uint8_t> bytes;
-    for (unsigned b = 0; b < 256; ++b)
-      if (a.next_bytes(s).has(static_cast<uint8_t>(b))) bytes.push_back(static_cast<uint8_t>(b));
-    uint8_t pick = bytes[rng() % bytes.size()];
-    if (out.size() >= soft_limit) {
-      uint32_t best = UINT32_MAX;
-      for (uint8_t b : bytes) {
-        const uint32_t need = a.min_completion(a.step(s, b));
-        if (need < best) best = need, pick = b;
-      }
-    }
-    out += static_cast<char>(pick);
-    s = a.step(s, pick);
-  }
-}
 
 std::string error_of(const std::string& schema) {
   try {

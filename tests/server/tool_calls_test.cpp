@@ -61,15 +61,30 @@ TEST(ToolRequest, NoToolsOrNoneMeansNoParsing) {
   EXPECT_FALSE(none.prompts[0].keep_tool_markers);
 }
 
-TEST(ToolRequest, RequiredAndNamedFunctionNeedGrammars) {
-  ApiError e = parse_error(chat_body({{"tool_choice", "required"}}));
+TEST(ToolRequest, RequiredAndNamedFunctionForceCalls) {
+  ParsedRequest required = parse(chat_body({{"tool_choice", "required"}}));
+  ASSERT_TRUE(required.prompts[0].forced_tool_call);
+  EXPECT_EQ(required.prompts[0].forced_tool_call->name, "");
+  EXPECT_TRUE(required.prompts[0].forced_tool_call->parallel);
+  EXPECT_TRUE(required.parse_tool_calls);
+  EXPECT_TRUE(required.prompts[0].keep_tool_markers);
+  EXPECT_FALSE(required.named_tool_choice);
+  EXPECT_FALSE(parse(chat_body({{"tool_choice", "required"}, {"parallel_tool_calls", false}}))
+                   .prompts[0].forced_tool_call->parallel);
+  ParsedRequest named = parse(chat_body({{"tool_choice", {{"type", "function"}, {"function", {{"name", "get_weather"}}}}}}));
+  ASSERT_TRUE(named.prompts[0].forced_tool_call);
+  EXPECT_EQ(named.prompts[0].forced_tool_call->name, "get_weather");
+  EXPECT_FALSE(named.prompts[0].forced_tool_call->parallel);
+  EXPECT_TRUE(named.named_tool_choice);
+  EXPECT_FALSE(parse(chat_body()).prompts[0].forced_tool_call);
+
+  ApiError e = parse_error(chat_body({{"tool_choice", {{"type", "function"}, {"function", {{"name", "get_date"}}}}}}));
   EXPECT_EQ(e.status, 400);
   EXPECT_EQ(e.param, "tool_choice");
-  EXPECT_NE(std::string(e.what()).find("grammar-constrained decoding"), std::string::npos) << e.what();
-  e = parse_error(chat_body({{"tool_choice", {{"type", "function"}, {"function", {{"name", "get_weather"}}}}}}));
-  EXPECT_EQ(e.status, 400);
-  EXPECT_EQ(e.param, "tool_choice");
-  EXPECT_NE(std::string(e.what()).find("get_weather"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("get_date"), std::string::npos) << e.what();
+  json no_tools = chat_body({{"tool_choice", "required"}});
+  no_tools.erase("tools");
+  EXPECT_EQ(parse_error(no_tools).param, "tool_choice");
 }
 
 TEST(ToolRequest, MalformedFieldsAre400NamingThem) {
@@ -149,6 +164,23 @@ TEST_F(ToolResponse, BodyHasToolCallsAndFinishReason) {
   EXPECT_EQ(msg["tool_calls"][1]["function"]["name"], "get_time");
   EXPECT_EQ(msg["tool_calls"][1]["function"]["arguments"], "{}");
   EXPECT_NE(c0["id"], msg["tool_calls"][1]["id"]);
+}
+
+// OpenAI: tool_choice "required" finishes with "tool_calls", a named function with "stop".
+TEST_F(ToolResponse, NamedToolChoiceFinishesWithStop) {
+  const std::string call = "<tool_call>\n{\"name\": \"get_time\", \"arguments\": {}}\n</tool_call>";
+  ParsedRequest required = parse(chat_body({{"tool_choice", "required"}}));
+  EXPECT_EQ(format(required)->body({result(call)})["choices"][0]["finish_reason"], "tool_calls");
+  ParsedRequest named = parse(chat_body({{"tool_choice", {{"type", "function"}, {"function", {{"name", "get_time"}}}}}}));
+  json choice = format(named)->body({result(call)})["choices"][0];
+  EXPECT_EQ(choice["finish_reason"], "stop");
+  EXPECT_EQ(choice["message"]["tool_calls"][0]["function"]["name"], "get_time");
+  std::vector<json> chunks = stream(*format(named), call, 7);
+  std::string reason;
+  for (const json& c : chunks)
+    if (c.contains("choices") && !c["choices"].empty() && c["choices"][0]["finish_reason"].is_string())
+      reason = c["choices"][0]["finish_reason"];
+  EXPECT_EQ(reason, "stop");
 }
 
 TEST_F(ToolResponse, OnlyCallsMeansNullContent) {

@@ -1,0 +1,108 @@
+// The grammar that forces tool calls, per family: every text it lets a model write is read back by
+// that family's parser as calls to declared tools (the named one, when one is named) whose
+// arguments are JSON objects valid for the tool's parameters.
+#include "llm/tool_call_grammar.h"
+
+#include <random>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "grammar/automaton.h"
+#include "grammar/match_util.h"
+#include "llm/generation_config.h"
+#include "llm/tool_stream.h"
+
+namespace openarc::llm {
+namespace {
+
+using nlohmann::ordered_json;
+using ::testing::HasSubstr;
+
+const ordered_json kTools = ordered_json::parse(R"([
+  {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object",
+    "properties": {"city": {"type": "string", "maxLength": 12}, "days": {"type": "integer", "minimum": 1, "maximum": 7},
+                   "unit": {"enum": ["c", "f"]}}, "required": ["city", "days"]}}},
+  {"type": "function", "function": {"name": "get_time"}},
+  {"type": "function", "function": {"name": "search", "parameters": {"type": "object",
+    "properties": {"q": {"type": "string", "maxLength": 8}, "tags": {"type": "array", "items": {"type": "boolean"}, "maxItems": 2}},
+    "required": ["q"]}}}])");
+
+void check_arguments(const std::string& name, const std::string& arguments, const std::string& text) {
+  const ordered_json a = ordered_json::parse(arguments);
+  ASSERT_TRUE(a.is_object()) << text;
+  if (name == "get_weather") {
+    ASSERT_TRUE(a.contains("city") && a["city"].is_string()) << text;
+    ASSERT_TRUE(a["days"].is_number_integer() && a["days"] >= 1 && a["days"] <= 7) << text;
+    if (a.contains("unit")) ASSERT_TRUE(a["unit"] == "c" || a["unit"] == "f") << text;
+  } else if (name == "get_time") {
+    ASSERT_TRUE(a.empty()) << text;
+  } else {
+    ASSERT_EQ(name, "search") << text;
+    ASSERT_TRUE(a["q"].is_string()) << text;
+  }
+}
+
+struct Case {
+  std::string family;
+  bool mistral_v11 = false;
+};
+
+class ToolCallGrammar : public ::testing::TestWithParam<Case> {};
+
+TEST_P(ToolCallGrammar, EveryTextParsesAsValidCalls) {
+  const Case& c = GetParam();
+  const ToolParser* parser = find_tool_parser(c.family);
+  ASSERT_TRUE(parser);
+  auto has_token = [&](std::string_view t) { return c.mistral_v11 && t == "[ARGS]"; };
+  std::mt19937 rng(5);
+  for (const ForcedToolCall& forced : {ForcedToolCall{"", true}, ForcedToolCall{"", false}, ForcedToolCall{"search", false}}) {
+    grammar::Automaton a(std::make_shared<const grammar::Grammar>(tool_call_grammar(*parser, kTools, forced, has_token)));
+    for (int i = 0; i < 60; ++i) {
+      const std::string text = grammar::random_match(a, rng, 150);
+      ToolStream stream(*parser, ToolSet(kTools), ToolCallIds(1), CallStreaming::whole_calls);
+      ParsedMessage m;
+      accumulate(m, stream.feed(text));
+      accumulate(m, stream.finish());
+      ASSERT_FALSE(m.tool_calls.empty()) << c.family << ": " << text;
+      EXPECT_EQ(m.content, "") << c.family << ": " << text;
+      if (!forced.parallel) ASSERT_EQ(m.tool_calls.size(), 1u) << text;
+      for (const ToolCall& call : m.tool_calls) {
+        if (!forced.name.empty()) ASSERT_EQ(call.name, forced.name) << text;
+        check_arguments(call.name, call.arguments, text);
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, ToolCallGrammar,
+                         ::testing::Values(Case{"hermes"}, Case{"llama3_json"}, Case{"mistral"}, Case{"mistral", true},
+                                           Case{"deepseek_r1"}, Case{"deepseek_v31"}, Case{"granite"}, Case{"phi4_mini"},
+                                           Case{"command_r7b"}, Case{"generic"}),
+                         [](const auto& info) { return info.param.family + (info.param.mistral_v11 ? "_v11" : ""); });
+
+std::string error_of(const char* family, const ordered_json& tools, const ForcedToolCall& forced, std::string* setting) {
+  try {
+    tool_call_grammar(*find_tool_parser(family), tools, forced, [](std::string_view) { return false; });
+  } catch (const SettingError& e) {
+    *setting = e.setting();
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(ToolCallGrammarErrors, NameTheSettingAndWhere) {
+  std::string setting;
+  EXPECT_THAT(error_of("hermes", kTools, {"nope", false}, &setting), HasSubstr("'nope'"));
+  EXPECT_EQ(setting, "tool_choice");
+  EXPECT_THAT(error_of("none", kTools, {"", true}, &setting), HasSubstr("'none'"));
+  EXPECT_EQ(setting, "tool_choice");
+  EXPECT_THAT(error_of("pythonic", kTools, {"", true}, &setting), HasSubstr("not supported yet"));
+  const ordered_json bad = ordered_json::parse(R"([{"type": "function", "function": {"name": "f",
+      "parameters": {"type": "object", "properties": {"x": {"type": "string", "format": "uri"}}}}}])");
+  EXPECT_THAT(error_of("hermes", bad, {"", true}, &setting), HasSubstr("tools[0].function.parameters: format 'uri' at /properties/x"));
+  EXPECT_EQ(setting, "tools");
+}
+
+}  // namespace
+}  // namespace openarc::llm
