@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -127,6 +128,27 @@ TEST_F(CliBench, SeveralThreadCountsAndLengths) {
   EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{1, 8}, {1, 4}, {2, 8}, {2, 4}}));
 }
 
+// llama-bench's -d: each depth runs every test with that many tokens of context already there.
+TEST_F(CliBench, DepthRunsEveryTestAfterThatMuchContext) {
+  Output r = run("bench --model " + model_ + " -p 8 -n 4 -d 0,32 -r 1 -t 1 --json", false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::vector<nlohmann::json> tests = json_lines(r.out);
+  ASSERT_EQ(tests.size(), 4u) << r.out;
+  std::vector<std::tuple<int, int, int>> seen;  // depth, n_prompt, n_gen
+  for (const nlohmann::json& j : tests)
+    seen.emplace_back(j["n_depth"].get<int>(), j["n_prompt"].get<int>(), j["n_gen"].get<int>());
+  EXPECT_EQ(seen, (std::vector<std::tuple<int, int, int>>{{0, 8, 0}, {0, 0, 4}, {32, 8, 0}, {32, 0, 4}}));
+  for (const nlohmann::json& j : tests) EXPECT_GT(j["avg_ts"].get<double>(), 0);
+
+  Output table = run("bench --model " + model_ + " -p 0 -n 2 -d 16 -r 1 -t 1", false);
+  ASSERT_EQ(table.status, 0) << table.out;
+  EXPECT_THAT(table.out, HasSubstr(" tg2 @ d16 |"));
+  // Depth and test together must fit the context window, checked before any run.
+  Output deep = run("bench --model " + model_ + " -p 8 -n 0 -d 510 -r 1 -t 1", true);
+  EXPECT_NE(deep.status, 0) << deep.out;
+  EXPECT_THAT(deep.out, HasSubstr("512"));
+}
+
 TEST(CliBenchBandwidth, PrintsGbPerSecondPerThreadCount) {
   if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
   Output json = run("bench --bandwidth -t 1,2 --json", false);
@@ -157,6 +179,7 @@ TEST_F(CliBench, BadFlagsNameTheFlagAndTheValue) {
            {m + " -n 5,x", {"--n-gen", "'x'"}},
            {m + " -r 0", {"--repetitions", "'0'"}},
            {m + " -t 0", {"--threads", "'0'"}},
+           {m + " -d 1x", {"--n-depth", "'1x'"}},
            {m + " -t 1,2x", {"--threads", "'2x'"}},
            {m + " -p 0 -n 0", {"nothing to run"}},
            {" --model /nonexistent/model", {"--model", "/nonexistent/model"}},
