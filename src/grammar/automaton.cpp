@@ -37,6 +37,7 @@ Automaton::Automaton(std::shared_ptr<const Grammar> grammar) : grammar_(std::mov
 }
 
 uint32_t Automaton::node(uint32_t pos, uint32_t below) {
+  pos = grammar_->canonical(pos);
   auto [it, fresh] = node_index_.emplace(key(pos, below), static_cast<uint32_t>(nodes_.size()));
   if (fresh) {
     check(nodes_.size() < kMaxNodes, "grammar: the matcher grew beyond ", kMaxNodes, " parse stack frames");

@@ -202,6 +202,8 @@ Grammar Grammar::with_prefix(std::string_view text) const {
   g.root_ = rule;
   g.rules_[rule].min_bytes = static_cast<uint32_t>(text.size()) + rules_[root_].min_bytes;
   g.min_from_.resize(g.elements_.size());
+  g.canonical_.resize(g.elements_.size());
+  for (size_t i = start; i < g.elements_.size(); ++i) g.canonical_[i] = static_cast<uint32_t>(i);  // suffixes of their own
   uint32_t rest = 0;
   for (size_t i = g.elements_.size(); i-- > start;) {
     if (g.elements_[i].kind == Kind::bytes) rest += 1;

@@ -45,6 +45,10 @@ class Grammar {
   // The fewest bytes that finish the alternative from `pos` on (the element at pos included).
   uint32_t min_bytes_from(uint32_t pos) const { return min_from_[pos]; }
   uint32_t min_bytes(uint32_t rule) const { return rules_[rule].min_bytes; }
+  // The first position whose elements up to the end of its alternative are the same as pos's:
+  // two parse frames there have the same future, so the matcher keeps one (without this,
+  // ((x+)+)+... would leave exponentially many equivalent stacks).
+  uint32_t canonical(uint32_t pos) const { return canonical_[pos]; }
 
   // The grammar in GBNF (generated rules included), for debugging and error reports.
   std::string to_gbnf() const;
@@ -63,6 +67,7 @@ class Grammar {
   std::vector<ByteSet> byte_sets_;
   std::vector<Rule> rules_;
   std::vector<uint32_t> min_from_;  // per element
+  std::vector<uint32_t> canonical_;  // per element
   std::vector<bool> nullable_;      // per rule
   struct Repetition {
     uint32_t rule;       // the generated rule R ::= x R | ()

@@ -7,7 +7,9 @@
 //   4. every rule can finish (matches some finite text): its shortest match, by Knuth's
 //      generalisation of Dijkstra's algorithm to grammars (a rule's length is final once it is
 //      the smallest one pending).
+#include <map>
 #include <queue>
+#include <tuple>
 
 #include "core/error.h"
 #include "grammar/grammar.h"
@@ -136,6 +138,24 @@ void Grammar::analyze() {
           rules_[r].alternatives.empty() ? " has no alternatives, so it matches nothing"
                                          : " can never finish: every alternative needs a rule that cannot finish "
                                            "(recursion without a way out)");
+
+  // 5. Positions with the same remaining elements, found from each alternative's end backwards:
+  // a position is its element plus the canonical position after it.
+  canonical_.assign(elements_.size(), 0);
+  std::map<std::tuple<uint8_t, uint32_t, uint32_t>, uint32_t> by_suffix;
+  for (size_t r = 0; r < n; ++r) {
+    for (uint32_t start : rules_[r].alternatives) {
+      uint32_t end = start;
+      while (elements_[end].kind != Kind::end) ++end;
+      // Every alternative's end is the same: nothing left, pop.
+      auto key = std::make_tuple(static_cast<uint8_t>(Kind::end), 0u, 0u);
+      canonical_[end] = by_suffix.emplace(key, end).first->second;
+      for (uint32_t p = end; p-- > start;) {
+        key = std::make_tuple(static_cast<uint8_t>(elements_[p].kind), elements_[p].value, canonical_[p + 1]);
+        canonical_[p] = by_suffix.emplace(key, p).first->second;
+      }
+    }
+  }
 
   min_from_.assign(elements_.size(), 0);
   for (size_t r = 0; r < n; ++r) {

@@ -125,8 +125,8 @@ Json JsonSchemaRules::Compiler::merge_all_of(const Json& schemas, const std::str
     const int c = compare(*d, *to_decimal(merged[key]));
     if (lower ? c > 0 : c < 0) merged[key] = v;
   };
+  static const Json kNoProperties = Json::object();  // outlives the loop: objects keeps pointers
   for (const auto& [m, p] : members) {
-    const Json empty = Json::object();
     const Json* props = nullptr;
     const Json* additional = nullptr;
     for (auto it = m.begin(); it != m.end(); ++it) {
@@ -180,8 +180,7 @@ Json JsonSchemaRules::Compiler::merge_all_of(const Json& schemas, const std::str
         merged[k] = v;  // format, pattern, and keywords the compiler will judge
       }
     }
-    if (props || additional) objects.push_back({props ? props : &empty, additional});
-    (void)empty;
+    if (props || additional) objects.push_back({props ? props : &kNoProperties, additional});
   }
   if (!types.is_null()) {
     if (types.empty()) schema_unsatisfiable("allOf", pointer, "the types in allOf at " + at_pointer(pointer) + " have nothing in common");

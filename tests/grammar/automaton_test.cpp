@@ -47,6 +47,17 @@ TEST(Automaton, StatesAreSharedAndStepsRemembered) {
   EXPECT_EQ(a.state_count(), states);
 }
 
+// Nested repetitions leave many parse stacks that differ only in which copy of an equal
+// continuation they return to; those are one stack, so the state space stays small.
+TEST(Automaton, NestedRepetitionsStayLinear) {
+  Automaton a(gbnf(std::string("root ::= \"x\"") + std::string(60, '+') + " \"y\""));
+  Automaton::StateId s = a.start();
+  for (int i = 0; i < 200; ++i) s = a.step(s, 'x');
+  EXPECT_TRUE(a.can_end(a.step(s, 'y')));
+  EXPECT_LT(a.node_count(), 1000u);
+  EXPECT_LT(a.state_count(), 20u);
+}
+
 TEST(Automaton, AmbiguousGrammarsKeepEveryParse) {
   // Both alternatives start alike; only the end decides.
   const char* g = R"(root ::= "a"* "b" | "a"* "c" | ("a" "a")* "d")";
