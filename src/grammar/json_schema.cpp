@@ -252,7 +252,9 @@ Expr JsonSchemaRules::Compiler::value(const Json& schema, const std::string& poi
 }
 
 Expr JsonSchemaRules::Compiler::typed(const std::string& type, const Json& schema, const std::string& pointer) {
-  if (type == "null") return literal("null");
+  if (syntax_ == LiteralSyntax::raw && type != "string")
+    schema_fail("type", pointer, "a raw-text value at " + at_pointer(pointer) + " must be a string, not " + type);
+  if (type == "null") return literal(syntax_ == LiteralSyntax::python ? "None" : "null");
   if (type == "boolean") return json_boolean();
   if (type == "object") return object(schema, pointer);
   if (type == "array") return array(schema, pointer);
@@ -268,14 +270,14 @@ Expr JsonSchemaRules::Compiler::literals(const Json& values, const Json& rest, c
   // grammar decides (the value's JSON text must match it).
   std::unique_ptr<Automaton> check;
   if (!rest.empty()) {
-    Compiler sub(document_, prefix_);
+    Compiler sub(document_, prefix_, syntax_);
     Expr e = sub.value(rest, pointer);
     sub.rules_.push_back({prefix_ + "check-root", std::move(e), {}});
     check = std::make_unique<Automaton>(std::make_shared<const Grammar>(Grammar::compile(sub.rules_, prefix_ + "check-root")));
   }
   std::vector<Expr> options;
   for (const Json& v : values) {
-    const std::string text = v.dump();
+    const std::string text = literal_text(v);
     if (check) {
       Automaton::StateId s = check->start();
       for (unsigned char c : text)
@@ -360,12 +362,9 @@ Expr JsonSchemaRules::Compiler::object(const Json& schema, const std::string& po
   const bool extras = !(additional.is_boolean() && !additional.get<bool>());
   const std::string ap = pointer_child(pointer, "additionalProperties");
 
-  struct Member {
-    Expr rule;  // key ws ":" ws value ws
-    bool required;
-  };
+  // Each member: key ws ":" ws value ws.
   auto member = [&](const std::string& key, Expr value_expr) {
-    return define("member-" + key, seq({literal(Json(key).dump()), ws(), literal(":"), ws(), std::move(value_expr), ws()}));
+    return define("member-" + key, seq({literal(literal_text(Json(key))), ws(), literal(":"), ws(), std::move(value_expr), ws()}));
   };
   std::vector<Member> members;
   std::vector<std::string> known;
@@ -393,21 +392,25 @@ Expr JsonSchemaRules::Compiler::object(const Json& schema, const std::string& po
     extra = define("extra-member", seq({std::move(key), ws(), literal(":"), ws(), value(additional, ap), ws()}));
   }
 
-  // Members in order, each optional one skippable, commas only between present ones:
-  //   first(i) ::= m_i rest(i+1) | first(i+1)   (the | only when m_i is optional)
-  //   rest(i)  ::= "," ws m_i rest(i+1)          (optional m_i: ("," ws m_i)? rest(i+1))
-  // with first(n) the extra members alone and rest(n) the extra members after a comma.
-  const size_t n = members.size();
-  Expr first = extra ? optional(seq({*extra, star(seq({literal(","), ws(), *extra}))})) : seq({});
-  Expr rest = extra ? star(seq({literal(","), ws(), *extra})) : seq({});
-  for (size_t i = n; i-- > 0;) {
+  return seq({literal("{"), ws(), member_chain(members, extra, seq({literal(","), ws()})), literal("}")});
+}
+
+// Members in order, each optional one skippable, separators only between present ones:
+//   first(i) ::= m_i rest(i+1) | first(i+1)   (the | only when m_i is optional)
+//   rest(i)  ::= sep m_i rest(i+1)            (optional m_i: (sep m_i)? rest(i+1))
+// with first(n) the extra members alone and rest(n) the extra members after a separator.
+Expr JsonSchemaRules::Compiler::member_chain(const std::vector<Member>& members, const std::optional<Expr>& extra,
+                                             const Expr& sep) {
+  Expr first = extra ? optional(seq({*extra, star(seq({sep, *extra}))})) : seq({});
+  Expr rest = extra ? star(seq({sep, *extra})) : seq({});
+  for (size_t i = members.size(); i-- > 0;) {
     const Expr tail = define("rest", rest);
     const Expr here = seq({members[i].rule, tail});
-    const Expr with_comma = seq({literal(","), ws(), members[i].rule});
-    rest = members[i].required ? seq({with_comma, tail}) : seq({optional(with_comma), tail});
+    const Expr with_sep = seq({sep, members[i].rule});
+    rest = members[i].required ? seq({with_sep, tail}) : seq({optional(with_sep), tail});
     first = members[i].required ? here : choice({here, define("first", first)});
   }
-  return seq({literal("{"), ws(), std::move(first), literal("}")});
+  return first;
 }
 
 Expr JsonSchemaRules::Compiler::array(const Json& schema, const std::string& pointer) {
@@ -536,8 +539,9 @@ Expr JsonSchemaRules::Compiler::numeric(bool integer, const Json& schema, const 
   return integer ? integer_in(lo, lo_open, hi, hi_open, pointer) : number_in(lo, lo_open, hi, hi_open, pointer);
 }
 
-JsonSchemaRules::JsonSchemaRules(const nlohmann::ordered_json& document, std::string prefix)
-    : impl_(std::make_unique<Compiler>(document, std::move(prefix))) {}
+JsonSchemaRules::JsonSchemaRules(const nlohmann::ordered_json& document, std::string prefix, LiteralSyntax syntax)
+    : document_(std::make_unique<const nlohmann::ordered_json>(document)),
+      impl_(std::make_unique<Compiler>(*document_, std::move(prefix), syntax)) {}
 JsonSchemaRules::~JsonSchemaRules() = default;
 
 Expr JsonSchemaRules::document() { return impl_->value(impl_->document(), ""); }

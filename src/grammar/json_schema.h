@@ -44,11 +44,17 @@ class SchemaError : public Error {
   bool unsatisfiable_;
 };
 
+// How values are written: JSON; Python literals (True/False/None, strings without JSON's \b \f
+// \/ escapes), as pythonic tool calls take them; raw text (strings unquoted and unescaped, no
+// '<'), as Qwen3-Coder writes a string parameter.
+enum class LiteralSyntax { json, python, raw };
+
 // The rules for the schemas of one document (its "#/..." references resolve in it). Rule names
 // start with `prefix`, so several documents (tools) can share one grammar.
 class JsonSchemaRules {
  public:
-  JsonSchemaRules(const nlohmann::ordered_json& document, std::string prefix);
+  JsonSchemaRules(const nlohmann::ordered_json& document, std::string prefix,
+                  LiteralSyntax syntax = LiteralSyntax::json);
   ~JsonSchemaRules();
   JsonSchemaRules(const JsonSchemaRules&) = delete;
   JsonSchemaRules& operator=(const JsonSchemaRules&) = delete;
@@ -57,6 +63,14 @@ class JsonSchemaRules {
   Expr document();
   // The same, for the values that are also JSON objects (a tool's arguments).
   Expr document_object();
+  // The document's properties (an object schema) as Python keyword arguments, `k=v, ...` in
+  // `properties` order (pythonic tool calls; construct with LiteralSyntax::python). Keys must be
+  // identifiers.
+  Expr keyword_arguments();
+  // The document's properties as Qwen3-Coder parameters, each "<parameter=K>\nVALUE\n</parameter>\n":
+  // a parameter of type string is raw text, the others JSON (the parser types values by the
+  // property's "type", so each property needs one).
+  Expr xml_parameters();
   // Any JSON object (response_format json_object).
   Expr any_object();
   std::vector<RuleDef> take();
@@ -64,6 +78,7 @@ class JsonSchemaRules {
   class Compiler;  // json_schema_compiler.h
 
  private:
+  std::unique_ptr<const nlohmann::ordered_json> document_;  // a copy: the rules may outlive the caller's
   std::unique_ptr<Compiler> impl_;
 };
 

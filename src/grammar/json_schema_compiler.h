@@ -4,6 +4,7 @@
 //   json_text.cpp            the JSON syntax itself: whitespace, any value, strings, characters
 //   json_numbers.cpp         integers and numbers within bounds (exact decimal digit ranges)
 //   json_formats.cpp         format: date, time, date-time, uuid, email
+//   json_schema_arguments.cpp  properties as Python keyword arguments or Qwen3-Coder parameters
 //   regex_grammar.cpp        pattern
 #pragma once
 
@@ -43,7 +44,8 @@ int compare(const Decimal& a, const Decimal& b);
 
 class JsonSchemaRules::Compiler {
  public:
-  Compiler(const Json& document, std::string prefix) : document_(document), prefix_(std::move(prefix)) {}
+  Compiler(const Json& document, std::string prefix, LiteralSyntax syntax = LiteralSyntax::json)
+      : document_(document), prefix_(std::move(prefix)), syntax_(syntax) {}
 
   Expr value(const Json& schema, const std::string& pointer);
   std::vector<RuleDef>& rules() { return rules_; }
@@ -83,6 +85,25 @@ class JsonSchemaRules::Compiler {
   std::string reserve(const std::string& hint);
   void add_rule(const std::string& name, Expr body) { rules_.push_back({name, std::move(body), {}}); }
   const Json& document() const { return document_; }
+  LiteralSyntax syntax() const { return syntax_; }
+  const std::string& prefix() const { return prefix_; }
+  // A value's text in the literal syntax (enum and const values).
+  std::string literal_text(const Json& value) const;
+  // Members in order, each optional one skippable, `sep` only between present ones, then any
+  // number of `extra` ones (when given).
+  struct Member {
+    Expr rule;
+    bool required;
+  };
+  Expr member_chain(const std::vector<Member>& members, const std::optional<Expr>& extra, const Expr& sep);
+  // The document as an object schema with its properties: (key, schema, pointer, required).
+  struct Property {
+    std::string key;
+    const Json* schema;
+    std::string pointer;
+    bool required;
+  };
+  std::vector<Property> properties_of(const Json& schema, const std::string& pointer);
   // The rule `name` (prefixed) defined by `make` on first use.
   template <class Make>
   Expr shared(const std::string& name, Make make) {
@@ -109,6 +130,7 @@ class JsonSchemaRules::Compiler {
 
   const Json& document_;
   std::string prefix_;
+  LiteralSyntax syntax_;
   std::vector<RuleDef> rules_;
   std::set<std::string> defined_;
   std::map<std::string, std::string> ref_rules_;  // target pointer -> rule name

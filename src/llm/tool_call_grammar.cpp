@@ -11,10 +11,13 @@ using grammar::Expr;
 using grammar::literal;
 using nlohmann::ordered_json;
 
-// How a family writes its calls: prefix, calls joined by sep, suffix; `call` frames one call.
+// How a family writes its calls: prefix, calls joined by sep, suffix; `call` frames one call
+// around its arguments, written as a JSON object, Python keyword arguments or XML parameters.
+enum class Arguments { json_object, python_kwargs, xml_parameters };
 struct CallFormat {
   std::string prefix, sep, suffix;
   std::function<Expr(const std::string& name, Expr args)> call;
+  Arguments arguments = Arguments::json_object;
 };
 
 std::string quoted(const std::string& s) { return ordered_json(s).dump(); }
@@ -65,10 +68,23 @@ CallFormat format_of(const ToolParser& parser, bool parallel, const std::functio
     if (parallel) return {"{\"tool_calls\": [", ", ", "]}", json_call("name", "arguments")};
     return {"{\"tool_call\": ", "", "}", json_call("name", "arguments")};
   }
+  if (family == "pythonic")
+    return {"[", ", ", "]",
+            [](const std::string& name, Expr args) {
+              return grammar::seq({literal(name + "("), std::move(args), literal(")")});
+            },
+            Arguments::python_kwargs};
+  if (family == "qwen3_coder")
+    return {"", "\n", "",
+            [](const std::string& name, Expr args) {
+              return grammar::seq({literal("<tool_call>\n<function=" + name + ">\n"), std::move(args),
+                                   literal("</function>\n</tool_call>")});
+            },
+            Arguments::xml_parameters};
   if (family == "none")
     throw SettingError("tool_choice", "tool_choice cannot force a call: this model's tool-call format is 'none' "
                                       "(load it with a tool_parser)");
-  throw SettingError("tool_choice", "tool_choice \"required\" or a named function is not supported yet for the '" +
+  throw SettingError("tool_choice", "tool_choice \"required\" or a named function is not supported for the '" +
                                         std::string(family) + "' tool-call format; use \"auto\"");
 }
 
@@ -90,10 +106,23 @@ grammar::Grammar tool_call_grammar(const ToolParser& parser, const ordered_json&
                                     ? fn["parameters"]
                                     : ordered_json{{"type", "object"}, {"properties", ordered_json::object()},
                                                    {"additionalProperties", false}};
-    grammar::JsonSchemaRules schema(params, "tool" + std::to_string(i) + "-");
+    if (format.arguments == Arguments::python_kwargs) {
+      bool identifier = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
+      for (char ch : name) identifier = identifier && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_');
+      if (!identifier)
+        throw SettingError("tools", "tools[" + std::to_string(i) + "]: '" + name +
+                                        "' is not a Python identifier, so a pythonic call cannot name it");
+    }
+    grammar::JsonSchemaRules schema(params, "tool" + std::to_string(i) + "-",
+                                    format.arguments == Arguments::python_kwargs ? grammar::LiteralSyntax::python
+                                                                                 : grammar::LiteralSyntax::json);
     Expr args;
     try {
-      args = schema.document_object();
+      switch (format.arguments) {
+        case Arguments::json_object: args = schema.document_object(); break;
+        case Arguments::python_kwargs: args = schema.keyword_arguments(); break;
+        case Arguments::xml_parameters: args = schema.xml_parameters(); break;
+      }
     } catch (const grammar::SchemaError& e) {
       throw SettingError("tools", "tools[" + std::to_string(i) + "].function.parameters: " + e.what());
     }

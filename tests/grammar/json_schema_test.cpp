@@ -361,6 +361,36 @@ TEST(JsonSchema, RandomMatchesAreValidJson) {
   }
 }
 
+std::shared_ptr<const Grammar> arguments_grammar(const std::string& schema, bool python) {
+  JsonSchemaRules rules(ordered_json::parse(schema), "", python ? LiteralSyntax::python : LiteralSyntax::json);
+  Expr root = python ? rules.keyword_arguments() : rules.xml_parameters();
+  std::vector<RuleDef> defs = rules.take();
+  defs.push_back({"root", std::move(root), {}});
+  return std::make_shared<const Grammar>(Grammar::compile(defs));
+}
+
+TEST(JsonSchema, PythonKeywordArguments) {
+  Automaton a(arguments_grammar(R"({"type": "object", "properties": {"q": {"type": "string"}, "on": {"type": "boolean"},
+      "x": {"type": ["null", "integer"]}, "e": {"enum": [true, "t\b"]}}, "required": ["q"]})", true));
+  EXPECT_TRUE(matches(a, R"x(q="a\nb", on=True)x"));
+  EXPECT_TRUE(matches(a, R"x(q="", x=None, e=True)x"));
+  EXPECT_TRUE(matches(a, R"x(q="z", e="t\u0008")x"));
+  EXPECT_FALSE(matches(a, R"x(q="a", on=true)x"));
+  EXPECT_FALSE(matches(a, R"x(q="a\/b")x"));  // Python keeps the backslash of \/
+  EXPECT_FALSE(matches(a, R"x(on=True)x"));
+  EXPECT_FALSE(matches(a, R"x(on=True, q="a")x"));
+}
+
+TEST(JsonSchema, XmlParametersRawStringsAndJsonOthers) {
+  Automaton a(arguments_grammar(R"({"type": "object", "properties": {"path": {"type": "string", "maxLength": 5},
+      "n": {"type": "integer"}, "u": {"enum": ["c", "1"]}}, "required": ["path"]})", false));
+  EXPECT_TRUE(matches(a, "<parameter=path>\na \"b\n</parameter>\n<parameter=n>\n-3\n</parameter>\n"));
+  EXPECT_TRUE(matches(a, "<parameter=path>\n\n</parameter>\n<parameter=u>\nc\n</parameter>\n"));
+  EXPECT_FALSE(matches(a, "<parameter=path>\n\"ab\"x\"\n</parameter>\n"));  // 6 characters raw
+  EXPECT_FALSE(matches(a, "<parameter=path>\na<b\n</parameter>\n"));
+  EXPECT_FALSE(matches(a, "<parameter=path>\nab\n</parameter>\n<parameter=u>\n1\n</parameter>\n"));  // reads as 1
+}
+
 TEST(JsonSchema, JsonObjectGrammarTakesAnyObject) {
   Automaton a(std::make_shared<const Grammar>(json_object_grammar()));
   EXPECT_TRUE(matches(a, "{}"));

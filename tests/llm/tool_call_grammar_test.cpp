@@ -25,21 +25,32 @@ const ordered_json kTools = ordered_json::parse(R"([
                    "unit": {"enum": ["c", "f"]}}, "required": ["city", "days"]}}},
   {"type": "function", "function": {"name": "get_time"}},
   {"type": "function", "function": {"name": "search", "parameters": {"type": "object",
-    "properties": {"q": {"type": "string", "maxLength": 8}, "tags": {"type": "array", "items": {"type": "boolean"}, "maxItems": 2}},
+    "properties": {"q": {"type": "string", "maxLength": 8}, "tags": {"type": "array", "items": {"type": "boolean"}, "maxItems": 2},
+                   "opts": {"type": "object", "properties": {"n": {"type": ["null", "integer"]}, "s": {"enum": ["a\"b", "c\\d"]}}}},
     "required": ["q"]}}}])");
+
+size_t characters(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
 
 void check_arguments(const std::string& name, const std::string& arguments, const std::string& text) {
   const ordered_json a = ordered_json::parse(arguments);
   ASSERT_TRUE(a.is_object()) << text;
   if (name == "get_weather") {
-    ASSERT_TRUE(a.contains("city") && a["city"].is_string()) << text;
+    ASSERT_TRUE(a.contains("city") && a["city"].is_string() && characters(a["city"]) <= 12) << text;
     ASSERT_TRUE(a["days"].is_number_integer() && a["days"] >= 1 && a["days"] <= 7) << text;
     if (a.contains("unit")) ASSERT_TRUE(a["unit"] == "c" || a["unit"] == "f") << text;
   } else if (name == "get_time") {
     ASSERT_TRUE(a.empty()) << text;
   } else {
     ASSERT_EQ(name, "search") << text;
-    ASSERT_TRUE(a["q"].is_string()) << text;
+    ASSERT_TRUE(a["q"].is_string() && characters(a["q"]) <= 8) << text;
+    if (a.contains("tags"))
+      for (const auto& t : a["tags"]) ASSERT_TRUE(t.is_boolean()) << text;
+    if (a.contains("opts") && a["opts"].contains("s")) ASSERT_TRUE(a["opts"]["s"] == "a\"b" || a["opts"]["s"] == "c\\d") << text;
+    if (a.contains("opts") && a["opts"].contains("n")) ASSERT_TRUE(a["opts"]["n"].is_null() || a["opts"]["n"].is_number_integer()) << text;
   }
 }
 
@@ -78,7 +89,7 @@ TEST_P(ToolCallGrammar, EveryTextParsesAsValidCalls) {
 INSTANTIATE_TEST_SUITE_P(Families, ToolCallGrammar,
                          ::testing::Values(Case{"hermes"}, Case{"llama3_json"}, Case{"mistral"}, Case{"mistral", true},
                                            Case{"deepseek_r1"}, Case{"deepseek_v31"}, Case{"granite"}, Case{"phi4_mini"},
-                                           Case{"command_r7b"}, Case{"generic"}),
+                                           Case{"command_r7b"}, Case{"generic"}, Case{"pythonic"}, Case{"qwen3_coder"}),
                          [](const auto& info) { return info.param.family + (info.param.mistral_v11 ? "_v11" : ""); });
 
 std::string error_of(const char* family, const ordered_json& tools, const ForcedToolCall& forced, std::string* setting) {
@@ -97,7 +108,13 @@ TEST(ToolCallGrammarErrors, NameTheSettingAndWhere) {
   EXPECT_EQ(setting, "tool_choice");
   EXPECT_THAT(error_of("none", kTools, {"", true}, &setting), HasSubstr("'none'"));
   EXPECT_EQ(setting, "tool_choice");
-  EXPECT_THAT(error_of("pythonic", kTools, {"", true}, &setting), HasSubstr("not supported yet"));
+  const ordered_json dotted = ordered_json::parse(R"([{"type": "function", "function": {"name": "a-b"}}])");
+  EXPECT_THAT(error_of("pythonic", dotted, {"", true}, &setting), HasSubstr("not a Python identifier"));
+  EXPECT_EQ(setting, "tools");
+  const ordered_json untyped = ordered_json::parse(R"([{"type": "function", "function": {"name": "f",
+      "parameters": {"type": "object", "properties": {"x": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}}}}])");
+  EXPECT_THAT(error_of("qwen3_coder", untyped, {"", true}, &setting), HasSubstr("needs a \"type\""));
+  EXPECT_EQ(setting, "tools");
   const ordered_json bad = ordered_json::parse(R"([{"type": "function", "function": {"name": "f",
       "parameters": {"type": "object", "properties": {"x": {"type": "string", "format": "uri"}}}}}])");
   EXPECT_THAT(error_of("hermes", bad, {"", true}, &setting), HasSubstr("tools[0].function.parameters: format 'uri' at /properties/x"));
