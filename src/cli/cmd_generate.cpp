@@ -1,7 +1,9 @@
-// `openarc generate --model DIR (--prompt TEXT | --messages FILE.json) [settings] [--raw] [--json]`:
+// `openarc generate --model DIR (--prompt TEXT | --messages FILE.json) [settings] [--raw] [--json]
+//   [--grammar FILE.gbnf | --json-schema FILE.json]`:
 // one generation, streamed to stdout as it is produced, or printed as one JSON object with --json
 // (text, reasoning, token_ids, prompt_token_ids, finish_reason, metrics; logprobs when asked). Ctrl-C stops the
-// generation and still prints what was generated.
+// generation and still prints what was generated. --grammar / --json-schema constrain the output
+// (grammar-constrained decoding) as the HTTP API's grammar and json_schema fields do.
 #include <CLI/CLI.hpp>
 
 #include <fstream>
@@ -16,6 +18,8 @@
 #include "cli/generation_flags.h"
 #include "cli/interrupt.h"
 #include "core/error.h"
+#include "grammar/gbnf_parser.h"
+#include "grammar/json_schema.h"
 #include "llm/pipeline.h"
 
 namespace openarc::cli {
@@ -29,7 +33,38 @@ struct GenerateArgs {
   bool raw = false;
   bool json = false;
   bool truncate = false;
+  std::string grammar_file;
+  std::string json_schema_file;
 };
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  check(in.good(), "cannot read '", path, "'");
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The grammar of --grammar or --json-schema; errors name the file.
+std::shared_ptr<const grammar::Grammar> output_grammar(const GenerateArgs& args) {
+  try {
+    if (!args.grammar_file.empty())
+      return std::make_shared<const grammar::Grammar>(grammar::compile_gbnf(read_file(args.grammar_file)));
+    if (!args.json_schema_file.empty()) {
+      const std::string text = read_file(args.json_schema_file);
+      nlohmann::ordered_json schema;
+      try {
+        schema = nlohmann::ordered_json::parse(text);
+      } catch (const nlohmann::json::exception& e) {
+        fail("invalid JSON: ", e.what());
+      }
+      return std::make_shared<const grammar::Grammar>(grammar::compile_json_schema(schema));
+    }
+  } catch (const Error& e) {
+    fail(args.grammar_file.empty() ? args.json_schema_file : args.grammar_file, ": ", e.what());
+  }
+  return nullptr;
+}
 
 nlohmann::ordered_json read_messages(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -77,6 +112,7 @@ void run(const GenerateArgs& args) {
   req.config = pipe->default_config();
   args.settings.apply(req.config);
   req.truncate = args.truncate;
+  req.grammar = output_grammar(args);
   if (!args.messages_file.empty()) {
     req.messages = read_messages(args.messages_file);
   } else if (args.raw) {
@@ -134,6 +170,10 @@ void add_generate_command(CLI::App& app) {
   cmd->add_flag("--raw", args->raw, "Skip the chat template: encode the prompt as is, with the tokenizer's special tokens");
   cmd->add_flag("--json", args->json, "Print one JSON object (text, token ids, finish reason, metrics) at the end");
   cmd->add_flag("--truncate", args->truncate, "Drop the oldest prompt tokens to fit the context instead of failing");
+  auto* grammar = cmd->add_option("--grammar", args->grammar_file, "A GBNF grammar file the output must match");
+  auto* schema = cmd->add_option("--json-schema", args->json_schema_file, "A JSON schema file the output must validate against");
+  grammar->excludes(schema);
+  schema->excludes(grammar);
   args->settings.add_to(*cmd);
   cmd->callback([args, prompt, messages] {
     check(prompt->count() + messages->count() == 1, "generate needs --prompt TEXT or --messages FILE.json");

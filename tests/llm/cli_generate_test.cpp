@@ -115,6 +115,31 @@ TEST_F(CliGenerate, MessagesFileAndRepeatedStop) {
   EXPECT_THAT(r.out, HasSubstr("role"));
 }
 
+TEST_F(CliGenerate, GrammarAndJsonSchemaFiles) {
+  test::TempDir tmp;
+  {
+    std::ofstream(tmp.file("yn.gbnf")) << "root ::= answer \".\"\nanswer ::= \"yes\" | \"no\"\n";
+    std::ofstream(tmp.file("bad.gbnf")) << "root ::= \"a\"\nb ::= (\"c\"\n";
+    std::ofstream(tmp.file("s.json")) << R"({"type": "object", "properties": {"n": {"type": "integer", "minimum": 3, "maximum": 9}}, "required": ["n"]})";
+    std::ofstream(tmp.file("bad.json")) << R"({"type": "array", "uniqueItems": true})";
+  }
+  const std::string base = "generate --model " + model_ + " --raw --temperature 1 --seed 2 --max-new-tokens 40 --json --prompt Once ";
+  Output g = run(base + "--grammar " + tmp.file("yn.gbnf"), false);
+  ASSERT_EQ(g.status, 0) << g.out;
+  const std::string text = nlohmann::json::parse(g.out)["text"];
+  EXPECT_TRUE(text == "yes." || text == "no.") << text;
+  Output s = run(base + "--json-schema " + tmp.file("s.json"), false);
+  ASSERT_EQ(s.status, 0) << s.out;
+  const nlohmann::json value = nlohmann::json::parse(nlohmann::json::parse(s.out)["text"].get<std::string>());
+  EXPECT_TRUE(value["n"] >= 3 && value["n"] <= 9) << value;
+  Output bad = run(base + "--grammar " + tmp.file("bad.gbnf"));
+  EXPECT_NE(bad.status, 0);
+  EXPECT_THAT(bad.out, HasSubstr("bad.gbnf: grammar error at 3:1: expected ')'"));
+  Output bad_schema = run(base + "--json-schema " + tmp.file("bad.json"));
+  EXPECT_NE(bad_schema.status, 0);
+  EXPECT_THAT(bad_schema.out, HasSubstr("uniqueItems"));
+}
+
 TEST_F(CliGenerate, NSamplesAndSeed) {
   auto args = "generate --model " + model_ + " --raw --max-new-tokens 12 --temperature 1 --seed 5 --n 3 --json --prompt Once";
   Output a = run(args, false), b = run(args, false);
