@@ -4,6 +4,7 @@
 
 #include "grammar/automaton.h"
 #include "grammar/json_schema_compiler.h"
+#include "tokenizer/utf8.h"
 
 namespace openarc::grammar {
 
@@ -305,12 +306,7 @@ Expr JsonSchemaRules::Compiler::key_other_than(const std::vector<std::string>& k
   for (const std::string& k : keys) {
     size_t node = 0;
     for (size_t i = 0; i < k.size();) {
-      // Keys come from parsed JSON, so they are valid UTF-8.
-      const unsigned char c = static_cast<unsigned char>(k[i]);
-      const size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-      char32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
-      for (size_t j = 1; j < n && i + j < k.size(); ++j) cp = (cp << 6) | (static_cast<unsigned char>(k[i + j]) & 0x3F);
-      i += n;
+      const char32_t cp = tokenizer::next_code_point(k, i);  // keys come from parsed JSON: valid UTF-8
       auto [it, fresh] = trie[node].children.emplace(cp, trie.size());
       if (fresh) trie.emplace_back();
       node = it->second;

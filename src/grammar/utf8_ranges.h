@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "grammar/byte_set.h"
+#include "tokenizer/utf8.h"
 
 namespace openarc::grammar {
 
@@ -27,6 +28,6 @@ std::vector<CodePointRange> complement_ranges(const std::vector<CodePointRange>&
 // in their first byte are merged.
 std::vector<std::vector<ByteSet>> utf8_sequences(const std::vector<CodePointRange>& ranges);
 
-void append_utf8(std::string& out, char32_t cp);
+using tokenizer::append_utf8;
 
 }  // namespace openarc::grammar
