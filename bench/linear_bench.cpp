@@ -1,9 +1,11 @@
 // kernels::linear on the TinyLlama-1.1B shapes, per weight format, at m = 1 (decode: GB/s of
-// weight bytes) and m = 128 (prefill: GFLOP/s), on 1 and 2 threads. Small matrices are cycled
-// through enough copies (>= 256 MB) that m = 1 reads them from memory, as a decode step does.
+// weight bytes), m = kExactRows (a speculative draft's verification: GB/s too) and m = 128
+// (prefill: GFLOP/s), on 1 and 2 threads. Small matrices are cycled through enough copies
+// (>= 256 MB) that decode sizes read them from memory, as a decode step does.
 //   openarc_kernel_bench [--benchmark_filter=u4_g128]   (OPENARC_ISA=avx2|scalar to compare)
 // Integer formats at m = 1 also run the f32-activation path (/f32act) and each int8 dot product
-// the CPU has (/vnni512 /vnni256 /avx_vnni256 /avx2_maddubs); the plain name is linear() itself.
+// the CPU has (/vnni512 /vnni256 /avx_vnni256 /avx2_maddubs), at m = kExactRows the f32 path;
+// the plain name is linear() itself.
 // "/hot" runs 256 x 2048 from the cache on one thread: the kernel's compute ceiling in GB/s.
 #include <benchmark/benchmark.h>
 
@@ -15,6 +17,7 @@
 
 #include "core/float16.h"
 #include "core/thread_pool.h"
+#include "kernels/exact_rows.h"
 #include "kernels/linear.h"
 
 namespace openarc::kernels {
@@ -119,7 +122,8 @@ void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads, Pat
   std::vector<std::unique_ptr<Weights>> copies;
   copies.push_back(make_weights(f, s, 1));
   const size_t bytes = copies[0]->bytes;
-  if (m == 1 && !hot)
+  const bool decode = m <= kExactRows;
+  if (decode && !hot)
     while (copies.size() * bytes < (size_t{256} << 20) && copies.size() < 64)
       copies.push_back(make_weights(f, s, copies.size() + 1));
   std::vector<float> x(static_cast<size_t>(m * s.k)), y(static_cast<size_t>(m * s.n));
@@ -133,7 +137,7 @@ void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads, Pat
     if (++i == copies.size()) i = 0;
   }
   const double iters = static_cast<double>(state.iterations());
-  if (m == 1) {
+  if (decode) {
     state.counters["GB/s"] = benchmark::Counter(iters * bytes * 1e-9, benchmark::Counter::kIsRate);
   } else {
     state.counters["GFLOP/s"] =
@@ -144,11 +148,12 @@ void run(benchmark::State& state, Format f, Shape s, int64_t m, int threads, Pat
 
 void register_all() {
   for (const Format& f : kFormats)
-    for (int64_t m : {1, 128})
+    for (int64_t m : {int64_t{1}, kExactRows, int64_t{128}})
       for (Shape s : kShapes)
         for (int threads : {1, 2}) {
           std::vector<Path> paths = {Path::automatic};
           // Integer weights at m = 1: each int8 dot this CPU runs, and the f32-activation path.
+          if (m == kExactRows && f.type != ET::f16 && f.type != ET::f32) paths.push_back(Path::f32);
           if (m == 1 && f.type != ET::f16 && f.type != ET::f32) {
             paths.push_back(Path::f32);
             const Int8Dot dots[] = {Int8Dot::vnni512, Int8Dot::vnni256, Int8Dot::avx_vnni256, Int8Dot::avx2_maddubs};
@@ -163,7 +168,7 @@ void register_all() {
             benchmark::RegisterBenchmark(name.c_str(), run, f, s, m, threads, p, false)
                 ->Unit(benchmark::kMicrosecond)
                 ->UseRealTime()
-                ->MinTime(m == 1 ? 0.3 : 0.5);
+                ->MinTime(m <= kExactRows ? 0.3 : 0.5);
             // The compute ceiling: one copy of the 256 x 2048 matrix, read from the cache.
             if (m == 1 && s.n == 256 && threads == 1)
               benchmark::RegisterBenchmark((name + "/hot").c_str(), run, f, s, m, threads, p, true)

@@ -11,6 +11,7 @@
 
 #include "core/float16.h"
 #include "core/thread_pool.h"
+#include "kernels/exact_rows.h"
 #include "kernels/linear.h"
 
 namespace openarc::kernels::detail {
@@ -117,6 +118,9 @@ void for_each_row_range(const LinearWeights& w, int64_t m, int64_t align, F&& f)
 // `slot` separates buffers that are live at the same time. Contents are unspecified.
 float* scratch(int slot, size_t count);
 enum ScratchSlot : int { kScratchX = 0, kScratchXSum = 1, kScratchRows = 2, kScratchPanel = 3 };
+
+// Calls of up to kExactRows rows stay on the int8-activation GEMV, whose rows are independent.
+static_assert(kInt8MaxM >= kExactRows);
 
 // x prepared once per call for the int8-activation GEMV (linear_q8_body.h): up to kInt8MaxM rows.
 struct Q8Input {

@@ -12,7 +12,9 @@
 // the 4-bit GEMV looks each nibble up in a per-group table of (q - zp) * scale instead of
 // converting it (no and, no convert, no per-group epilogue).
 //
-// m = 1 (decode) for float weights: one row at a time, one sequential stream (gemv_float_row).
+// Up to kGemvMaxM rows of x (decode, and the verification of a speculative draft) for float
+// weights: one row of W at a time, one sequential stream, each W vector used for every row of x
+// (gemv_float_rows).
 // Integer weights with f32 activations (linear_f32_at; linear() takes the int8 path of
 // linear_q8_body.h where it can), up to kGemvMaxRowsOfX, kGemvMaxM rows of x per pass: a fused
 // GEMV streams gemv_rows(mx) rows of W at a time, each x vector loaded once for all of them and
@@ -28,7 +30,9 @@
 // x. The K blocks are accumulated in y in a fixed order.
 //
 // Each output element's arithmetic depends only on its row of W, never on which other rows share
-// a pass or a thread: results are bit-identical for every thread count.
+// a pass or a thread: results are bit-identical for every thread count. On the GEMVs it does not
+// depend on the other rows of x either (each pair keeps the accumulators and the order it has
+// alone), so a call of m <= kGemvMaxM rows gives each row the bits of a call with that row alone.
 
 constexpr int kNr = 2 * W;  // GEMM panel width: two vectors of output columns
 constexpr int kKb = 256;    // GEMM K block: the panel is kKb * kNr floats (32 KB at W = 16)
@@ -49,6 +53,7 @@ inline VF load_float_weights(const uint8_t* row, int64_t c) {
 // Up to kGemvMaxM rows of x prepared once per call for the integer GEMV, which decodes each
 // vector of W once and multiplies it with every one of them.
 constexpr int kGemvMaxM = 4;
+static_assert(kGemvMaxM >= kExactRows, "calls of up to kExactRows rows stay on the GEMV");
 struct GemvInput {
   const float* x[kGemvMaxM];   // [k] each: as given (8-bit) or nibble-permuted (4-bit)
   const float* sx[kGemvMaxM];  // [groups][W] each: per-lane sums of x per group (zero points only)
@@ -89,7 +94,9 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
                    const float* bias, float* params) {
   const int64_t k = w.k, G = w.groups(), gs = w.group_size;
   constexpr bool four = T == ElementType::u4 || T == ElementType::i4;
-  constexpr int NA = MX == 1 ? 2 : 1;  // accumulators per pair: enough independent FMA chains
+  // Accumulators per (row, x row) pair: two, for enough independent FMA chains at MX = 1, and
+  // the same two at every MX so a row of x sums in the same order whatever shares the pass.
+  constexpr int NA = 2;
   float* s = params;            // [R][G]
   float* nzs = params + R * G;  // [R][G]
   gemv_row_params<R>(w, r0, s, nzs, four && kNibbleTable);
@@ -158,14 +165,14 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
 #pragma GCC unroll 4
             for (int mx = 0; mx < MX; ++mx) {
               acc[i][mx][0] = vfma(lo, xlo[mx], acc[i][mx][0]);
-              acc[i][mx][NA - 1] = vfma(hi, xhi[mx], acc[i][mx][NA - 1]);
+              acc[i][mx][1] = vfma(hi, xhi[mx], acc[i][mx][1]);
             }
           }
         }
       }
     }
     for (int i = 0; i < R; ++i)
-      for (int mx = 0; mx < MX; ++mx) store(i, mx, NA == 2 ? vadd(acc[i][mx][0], acc[i][mx][NA - 1]) : acc[i][mx][0]);
+      for (int mx = 0; mx < MX; ++mx) store(i, mx, vadd(acc[i][mx][0], acc[i][mx][1]));
     return;
   }
   VF tot[R][MX];
@@ -191,7 +198,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
 #pragma GCC unroll 4
           for (int mx = 0; mx < MX; ++mx) {
             ga[i][mx][0] = vfma(lo, xlo[mx], ga[i][mx][0]);
-            ga[i][mx][NA - 1] = vfma(hi, xhi[mx], ga[i][mx][NA - 1]);
+            ga[i][mx][1] = vfma(hi, xhi[mx], ga[i][mx][1]);
           }
         }
       }
@@ -218,7 +225,7 @@ void gemv_int_rows(const LinearWeights& w, const GemvInput& in, int64_t r0, floa
     for (int i = 0; i < R; ++i) {
       VF sc = vset1(s[i * G + g]);
       for (int mx = 0; mx < MX; ++mx)
-        tot[i][mx] = vfma(NA == 2 ? vadd(ga[i][mx][0], ga[i][mx][NA - 1]) : ga[i][mx][0], sc, tot[i][mx]);
+        tot[i][mx] = vfma(vadd(ga[i][mx][0], ga[i][mx][1]), sc, tot[i][mx]);
     }
     if (zp) {
       for (int mx = 0; mx < MX; ++mx) {
@@ -251,31 +258,54 @@ void gemv_int(const LinearWeights& w, const GemvInput& in, float* y, const float
 // Float weights, one row at a time: rows are contiguous, so a thread's slice of W is a single
 // sequential stream (2-8 KB rows read side by side would touch a new page per row and retrain
 // the prefetcher at each), with a software prefetch kFloatAhead bytes further on along it. Four
-// accumulators: each x vector comes from L1, the weights from memory.
+// accumulators per row of x: each x vector comes from L1, the weights from memory, and each
+// loaded W vector serves all MX rows of x.
 constexpr int64_t kFloatAhead = 4096;
-template <ElementType T>
-void gemv_float_row(const LinearWeights& w, const float* x, int64_t r, float* y, const float* bias) {
-  const int64_t k = w.k;
+template <ElementType T, int MX>
+void gemv_float_rows(const LinearWeights& w, const float* x, int64_t r, float* y, const float* bias) {
+  const int64_t k = w.k, n = w.n;
   constexpr int64_t es = T == ElementType::f32 ? 4 : 2;
   const uint8_t* row = static_cast<const uint8_t*>(w.data) + r * k * es;
-  VF acc[4] = {vzero(), vzero(), vzero(), vzero()};
+  VF acc[MX][4];
+  for (int mx = 0; mx < MX; ++mx)
+    for (int a = 0; a < 4; ++a) acc[mx][a] = vzero();
   int64_t c = 0;
   for (; c + 4 * W <= k; c += 4 * W) {
     for (int64_t b = 0; b < 4 * W * es; b += 64) prefetch_next_pass(row + c * es + kFloatAhead + b);
 #pragma GCC unroll 4
-    for (int a = 0; a < 4; ++a) acc[a] = vfma(load_float_weights<T>(row, c + a * W), vload(x + c + a * W), acc[a]);
+    for (int a = 0; a < 4; ++a) {
+      const VF wv = load_float_weights<T>(row, c + a * W);
+#pragma GCC unroll 4
+      for (int mx = 0; mx < MX; ++mx) acc[mx][a] = vfma(wv, vload(x + mx * k + c + a * W), acc[mx][a]);
+    }
   }
-  for (int a = 0; c + W <= k; c += W, ++a) acc[a] = vfma(load_float_weights<T>(row, c), vload(x + c), acc[a]);
-  float s = vhsum(vadd(vadd(acc[0], acc[1]), vadd(acc[2], acc[3])));
-  for (int64_t t = c; t < k; ++t) s += x[t] * load_weight(w, r, t);
-  y[r] = s + (bias ? bias[r] : 0.0f);
+  for (int a = 0; c + W <= k; c += W, ++a) {
+    const VF wv = load_float_weights<T>(row, c);
+    for (int mx = 0; mx < MX; ++mx) acc[mx][a] = vfma(wv, vload(x + mx * k + c), acc[mx][a]);
+  }
+  for (int mx = 0; mx < MX; ++mx) {
+    const float* xm = x + mx * k;
+    float s = vhsum(vadd(vadd(acc[mx][0], acc[mx][1]), vadd(acc[mx][2], acc[mx][3])));
+    for (int64_t t = c; t < k; ++t) s += xm[t] * load_weight(w, r, t);
+    y[mx * n + r] = s + (bias ? bias[r] : 0.0f);
+  }
+}
+
+template <ElementType T, int MX>
+void gemv_float(const LinearWeights& w, const float* x, float* y, const float* bias) {
+  for_each_row_range(w, MX, 16, [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) gemv_float_rows<T, MX>(w, x, r, y, bias);
+  });
 }
 
 template <ElementType T>
-void gemv_float(const LinearWeights& w, const float* x, float* y, const float* bias) {
-  for_each_row_range(w, 1, 16, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r) gemv_float_row<T>(w, x, r, y, bias);
-  });
+void gemv_float_any(int mx, const LinearWeights& w, const float* x, float* y, const float* bias) {
+  switch (mx) {
+    case 1: return gemv_float<T, 1>(w, x, y, bias);
+    case 2: return gemv_float<T, 2>(w, x, y, bias);
+    case 3: return gemv_float<T, 3>(w, x, y, bias);
+    default: return gemv_float<T, 4>(w, x, y, bias);
+  }
 }
 
 template <ElementType T>
@@ -288,13 +318,14 @@ void gemv_int_any(int mx, const LinearWeights& w, const GemvInput& in, float* y,
   }
 }
 
-// m = 1 for float weights; 1 <= m <= kGemvMaxM for integer weights.
+// 1 <= m <= kGemvMaxM.
 void gemv_dispatch(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
   using ET = ElementType;
+  const int mx = static_cast<int>(m);
   switch (w.type) {
-    case ET::f32: return gemv_float<ET::f32>(w, x, y, bias);
-    case ET::f16: return gemv_float<ET::f16>(w, x, y, bias);
-    case ET::bf16: return gemv_float<ET::bf16>(w, x, y, bias);
+    case ET::f32: return gemv_float_any<ET::f32>(mx, w, x, y, bias);
+    case ET::f16: return gemv_float_any<ET::f16>(mx, w, x, y, bias);
+    case ET::bf16: return gemv_float_any<ET::bf16>(mx, w, x, y, bias);
     default: break;
   }
   const int64_t k = w.k, G = w.groups();
@@ -466,9 +497,10 @@ void gemm(const LinearWeights& w, const float* x, int64_t m, float* y, const flo
 
 void linear_body(const LinearWeights& w, const float* x, int64_t m, float* y, const float* bias) {
   using ET = ElementType;
-  // Integer weights at small m: the GEMV over up to kGemvMaxM rows of x at once costs less than
-  // dequantizing panels; larger m runs it on blocks of kGemvMaxM rows while that stays cheaper.
-  if (gemv_takes(w) && (m == 1 || (!is_float_weight(w.type) && m <= kGemvMaxRowsOfX))) {
+  // Small m: the GEMV over up to kGemvMaxM rows of x at once costs less than dequantizing
+  // panels; for integer weights larger m runs it on blocks of kGemvMaxM rows while that stays
+  // cheaper.
+  if (gemv_takes(w) && (m <= kGemvMaxM || (!is_float_weight(w.type) && m <= kGemvMaxRowsOfX))) {
     for (int64_t i = 0; i < m; i += kGemvMaxM) {
       const int64_t mb = m - i < kGemvMaxM ? m - i : kGemvMaxM;
       gemv_dispatch(w, x + i * w.k, mb, y + i * w.n, bias);

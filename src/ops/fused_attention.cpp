@@ -7,6 +7,7 @@
 
 #include "core/thread_pool.h"
 #include "kernels/attention.h"
+#include "kernels/exact_rows.h"
 #include "ops/broadcast_shapes.h"
 
 namespace openarc::ops {
@@ -183,12 +184,13 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
 
   // Work items (b, kv head, query tile, position chunk). A tile is every query head of the GQA
   // group at up to kTileRows / group positions, so each K/V row is read once per tile. Decode
-  // and short prompts (one tile) also split the positions into fixed chunks merged afterwards
-  // (flash-decoding); the split depends on the shapes only, so any thread count gives the same
-  // bits.
+  // and short prompts (one tile, or up to kExactRows positions) also split the positions into
+  // fixed chunks merged afterwards (flash-decoding); the split depends on the shapes only, so
+  // any thread count gives the same bits, and a row's chunks do not depend on how many of up to
+  // kExactRows positions share the call (a speculative draft's verification).
   const int64_t tile = std::max<int64_t>(1, kTileRows / group);
   const int64_t tiles = (S + tile - 1) / tile;
-  const int64_t chunk = tiles == 1 ? kDecodeChunk : T;
+  const int64_t chunk = tiles == 1 || S <= kernels::kExactRows ? kDecodeChunk : T;
   const int64_t chunks = (T + chunk - 1) / chunk;
   const int64_t max_rows = std::min(tile, S) * group;
   const int64_t items = B * Hkv * tiles * chunks;

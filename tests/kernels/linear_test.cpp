@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/float16.h"
 #include "core/thread_pool.h"
+#include "kernels/exact_rows.h"
 #include "kernels/linear_case.h"
 
 namespace openarc::kernels {
@@ -140,6 +141,35 @@ TEST_P(LinearAtLevel, SameBitsForEveryThreadCount) {
       }
       EXPECT_EQ(std::memcmp(outs[0].data(), outs[1].data(), outs[0].size() * 4), 0) << "1 vs 2 threads";
       EXPECT_EQ(std::memcmp(outs[0].data(), outs[2].data(), outs[0].size() * 4), 0) << "1 vs 3 threads";
+      ++seed;
+    }
+}
+
+TEST_P(LinearAtLevel, UpToExactRowsEachRowGetsTheBitsOfItsRowAlone) {
+  // What a speculative draft's verification relies on: linear() on m <= kExactRows rows gives
+  // each row exactly what a call with that row alone gives, on the int8-activation path and on
+  // the f32 one, for every weight type and layout.
+  uint32_t seed = 700;
+  for (ET type : {ET::f32, ET::f16, ET::bf16, ET::u8, ET::i8, ET::u4, ET::i4})
+    for (const GroupLayout& gl : kLayouts) {
+      if (is_float(type) && gl.group_size != gl.k) continue;  // float weights: each k once
+      Case cs = make_case(type, 53, gl.k, is_float(type) ? 0 : gl.group_size, ET::f16, is_float(type) ? ET::undefined : ET::u8,
+                          seed % 3, seed);
+      const std::vector<float> x = random_vector(kExactRows * gl.k, seed), bias = random_vector(53, seed + 1);
+      for (bool f32_path : {false, true}) {
+        std::vector<float> alone(kExactRows * 53);
+        for (int64_t i = 0; i < kExactRows; ++i) {
+          if (f32_path) linear_f32_at(GetParam(), cs.w, x.data() + i * gl.k, 1, alone.data() + i * 53, bias.data());
+          else linear_at(GetParam(), cs.w, x.data() + i * gl.k, 1, alone.data() + i * 53, bias.data());
+        }
+        for (int64_t m = 2; m <= kExactRows; ++m) {
+          SCOPED_TRACE(describe(cs.w, m) + (f32_path ? " f32 path" : ""));
+          std::vector<float> together(m * 53);
+          if (f32_path) linear_f32_at(GetParam(), cs.w, x.data(), m, together.data(), bias.data());
+          else linear_at(GetParam(), cs.w, x.data(), m, together.data(), bias.data());
+          EXPECT_EQ(std::memcmp(together.data(), alone.data(), together.size() * 4), 0);
+        }
+      }
       ++seed;
     }
 }

@@ -12,6 +12,7 @@
 #include "compute_test_util.h"
 #include "core/float16.h"
 #include "core/thread_pool.h"
+#include "kernels/exact_rows.h"
 #include "kernels/isa_fixture.h"
 #include "ops/fused_attention.h"
 
@@ -263,6 +264,66 @@ TEST_P(KvAttentionOp, ThreadCountsGiveTheSameBits) {
         EXPECT_EQ(std::memcmp(outs[t][i].data(), outs[0][i].data(), outs[0][i].byte_size()), 0)
             << t + 1 << " threads, step " << i << ", prefill " << run.prefill;
   }
+}
+
+// Positions [from, from + count) of x [1, heads, S, d].
+Tensor positions(const Tensor& x, int64_t from, int64_t count) {
+  const Shape& s = x.shape();
+  Tensor y(ElementType::f32, {1, s[1], count, s[3]});
+  for (int64_t h = 0; h < s[1]; ++h)
+    std::memcpy(y.data<float>() + h * count * s[3], x.data<float>() + (h * s[2] + from) * s[3],
+                sizeof(float) * count * s[3]);
+  return y;
+}
+
+// [1, 1, S, T] causal for S positions after `past`: 0 (or true) up to each one's own, finfo.min
+// (or false) after it.
+Tensor causal_mask(bool boolean, int64_t S, int64_t past) {
+  const int64_t T = past + S;
+  Tensor m(boolean ? ElementType::boolean : ElementType::f32, {1, 1, S, T});
+  for (int64_t i = 0; i < S; ++i)
+    for (int64_t t = 0; t < T; ++t) {
+      if (boolean) m.data<uint8_t>()[i * T + t] = t <= past + i;
+      else m.data<float>()[i * T + t] = t <= past + i ? 0.0f : kLowest;
+    }
+  return m;
+}
+
+TEST_P(KvAttentionOp, UpToExactRowsPositionsGetTheBitsOfOneByOne) {
+  // A speculative draft's verification: S <= kExactRows new positions in one call give each
+  // position what decoding it alone gives, for GQA groups that make one tile or several, and
+  // pasts on either side of the 256-position chunks.
+  for (int64_t group : {1, 2, 8, 32})
+    for (bool boolean : {false, true})
+      for (int64_t past : {3, 250, 254, 255, 300})
+        for (int64_t S = 2; S <= kernels::kExactRows; ++S) {
+          SCOPED_TRACE(::testing::Message() << "group " << group << " past " << past << " S " << S
+                                            << (boolean ? " boolean" : " finfo"));
+          const int64_t Hkv = 2, H = Hkv * group, D = 16;
+          KvAttention op("k", "v", false, true, false, false);
+          KvCache ka, va, kb, vb;
+          const uint32_t seed = static_cast<uint32_t>(group * 1000 + past * 10 + S);
+          Tensor qp = random_tensor(ElementType::f32, {1, H, past, D}, seed, -2, 2);
+          Tensor kp = random_tensor(ElementType::f32, {1, Hkv, past, D}, seed + 1, -2, 2);
+          Tensor vp = random_tensor(ElementType::f32, {1, Hkv, past, D}, seed + 2);
+          Tensor prefill(ElementType::f32, {1, H, past, D});
+          op.run({qp, kp, vp, causal_mask(boolean, past, 0)}, prefill, ka, va);
+          op.run({qp, kp, vp, causal_mask(boolean, past, 0)}, prefill, kb, vb);
+
+          Tensor q = random_tensor(ElementType::f32, {1, H, S, D}, seed + 3, -2, 2);
+          Tensor k = random_tensor(ElementType::f32, {1, Hkv, S, D}, seed + 4, -2, 2);
+          Tensor v = random_tensor(ElementType::f32, {1, Hkv, S, D}, seed + 5);
+          Tensor all(ElementType::f32, {1, H, S, D});
+          op.run({q, k, v, causal_mask(boolean, S, past)}, all, ka, va);
+          for (int64_t i = 0; i < S; ++i) {
+            Tensor one(ElementType::f32, {1, H, 1, D});
+            op.run({positions(q, i, 1), positions(k, i, 1), positions(v, i, 1), causal_mask(boolean, 1, past + i)}, one,
+                   kb, vb);
+            const Tensor together = positions(all, i, 1);
+            for (int64_t e = 0; e < one.size(); ++e)
+              ASSERT_EQ(together.data<float>()[e], one.data<float>()[e]) << "position " << i << ", element " << e;
+          }
+        }
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, KvAttentionOp, kernels::testing::isa_levels(), kernels::testing::isa_name);
