@@ -8,6 +8,10 @@
 // and then  MatMul(x, W, transpose_a=false, transpose_b=true) [-> Add(., Const bias [..,N])]
 //      or   Gather(W, ids, axis=0, batch_dims=0).
 // These become FullyConnected(x) and GatherRows(ids), which read q, zp and scale in place.
+// With last_position_logits the MatMul whose only readers are the "logits" Result computes the
+// last positions only: how many is the model input logits_to_keep the pass adds (an i64 scalar,
+// Hugging Face's name and meaning; 1 when a caller does not set it).
+#include <algorithm>
 #include <optional>
 
 #include "graph/passes.h"
@@ -166,6 +170,7 @@ std::optional<std::pair<size_t, Tensor>> bias_add(const ir::Model& m, const Uses
 int fuse_linear(ir::Model& m, const PassOptions& options) {
   const Uses uses = find_uses(m);
   int fired = 0;
+  std::vector<size_t> last_positions;  // the logits products, cut to the last positions
   for (size_t i = 0; i < m.nodes.size(); ++i) {
     const ir::Node& mm = m.nodes[i];
     if (!is(mm, "MatMul") || mm.attrs.boolean("transpose_a", false) || !mm.attrs.boolean("transpose_b", false))
@@ -189,7 +194,22 @@ int fuse_linear(ir::Model& m, const PassOptions& options) {
         last_only = last_only && is(m.nodes[consumer], "Result") && is_logits_result(m, m.nodes[consumer]);
     }
     replace_node(m, root, "FullyConnected", ops::make_fully_connected(*w, bias, last_only), {x});
+    if (last_only) last_positions.push_back(root);
     ++fired;
+  }
+  const bool has_keep_input = std::any_of(m.nodes.begin(), m.nodes.end(), [](const ir::Node& n) {
+    return is(n, "Parameter") && n.name == kLogitsToKeep;
+  });
+  if (!last_positions.empty() && !has_keep_input) {
+    Tensor one(ElementType::i64, {});
+    one.set_i64(0, 1);
+    const size_t keep = add_parameter(m, last_positions.front(), kLogitsToKeep, std::move(one));
+    for (size_t fc : last_positions) {
+      const size_t at = fc >= keep ? fc + 1 : fc;  // past the inserted input
+      std::shared_ptr<const ops::Op> op = m.nodes[at].op;
+      const ir::OutputRef x = m.nodes[at].inputs.at(0);
+      replace_node(m, at, "FullyConnected", std::move(op), {x, ir::OutputRef{keep, 0}});
+    }
   }
   return fired;
 }

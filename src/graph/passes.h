@@ -14,10 +14,15 @@
 namespace openarc::graph {
 
 struct PassOptions {
-  // Compute the logits (the Result named "logits") for the last position only: generation reads
-  // nothing else, and a long prompt's full logits are [S, vocab] floats.
+  // Compute the logits (the Result named "logits") for the last positions only: generation reads
+  // nothing else, and a long prompt's full logits are [S, vocab] floats. How many is the input
+  // kLogitsToKeep the pass adds (1 when unset; speculative decoding verifies several).
   bool last_position_logits = false;
 };
+
+// The input that says how many last positions get logits (Hugging Face's name and meaning: 0
+// keeps every position), added by fuse_linear with last_position_logits.
+inline constexpr const char* kLogitsToKeep = "logits_to_keep";
 
 struct PassCount {
   std::string name;

@@ -1,6 +1,9 @@
 #include "graph/rewrite.h"
 
+#include <algorithm>
+
 #include "core/error.h"
+#include "ops/registry.h"
 
 namespace openarc::graph {
 
@@ -54,6 +57,34 @@ void replace_node(ir::Model& model, size_t index, const std::string& type, std::
     n.output_types[k] = out[k].type;
     n.output_shapes[k] = out[k].shape;
   }
+}
+
+size_t add_parameter(ir::Model& model, size_t before, const std::string& name, Tensor default_value) {
+  check(before <= model.nodes.size(), "add_parameter: node ", before, " does not exist");
+  size_t at = 0;
+  int64_t next_id = 0;
+  for (size_t i = 0; i < model.nodes.size(); ++i) {
+    if (i < before && model.nodes[i].type == "Parameter") at = i + 1;
+    next_id = std::max(next_id, model.nodes[i].id + 1);
+  }
+  ir::Node p;
+  p.id = next_id;
+  p.name = name;
+  p.type = "Parameter";
+  p.version = "opset1";
+  const PartialShape shape(default_value.shape());
+  p.attrs = Attributes{{"shape", std::string()}, {"element_type", std::string(to_string(default_value.type()))}};
+  if (shape.rank() > 0) p.attrs.set("shape", shape.to_string());
+  p.output_ports.push_back({0, default_value.type(), shape, {name}, {}});
+  p.op = ops::OpRegistry::instance().create("Parameter", "opset1", p.attrs);
+  p.output_types = {default_value.type()};
+  p.output_shapes = {shape};
+  p.constant = std::move(default_value);
+  for (ir::Node& n : model.nodes)
+    for (ir::OutputRef& r : n.inputs)
+      if (r.node >= at) ++r.node;
+  model.nodes.insert(model.nodes.begin() + static_cast<std::ptrdiff_t>(at), std::move(p));
+  return at;
 }
 
 void drop_node(ir::Model& model, size_t index) {

@@ -37,6 +37,12 @@ bool is_const_scalar(const ir::Node& n, double v);
 void replace_node(ir::Model& model, size_t index, const std::string& type, std::shared_ptr<const ops::Op> op,
                   std::vector<ir::OutputRef> inputs);
 
+// Adds a model input: a Parameter `name` of the type and shape of `default_value`, which is the
+// value it takes when a caller sets none (an input callers that predate the pass do not know).
+// It goes after the last Parameter before node `before`, so inputs keep their indices when they
+// come first; edges are renumbered. Returns the new node's index (`before` is now one further).
+size_t add_parameter(ir::Model& model, size_t before, const std::string& name, Tensor default_value);
+
 // Marks a node that nothing reads (an Assign whose state a fused op keeps) for removal by
 // eliminate_dead_nodes.
 void drop_node(ir::Model& model, size_t index);

@@ -56,7 +56,8 @@ struct Node {
   std::vector<OutputRef> inputs;  // one per input, in input-port order
   std::vector<PortDecl> input_ports, output_ports;
   std::vector<RtInfo> rt_info;
-  Tensor constant;  // Const only: its data, a view into the .bin (or owned when built in memory)
+  Tensor constant;  // Const: its data, a view into the .bin (or owned when built in memory).
+                    // Parameter: the value when the caller sets none (inputs passes add), or none.
 
   // Filled by graph::bind(): the operation and the inferred type and shape of each output.
   std::shared_ptr<const ops::Op> op;

@@ -24,8 +24,10 @@ struct StoredWeight {
 };
 
 // FullyConnected: y[..., n] = x[..., k] . W^T (+ bias[n]), x f32. MatMul(x, W, transpose_b=true)
-// followed by Add(bias). With last_position_only the rows are x[..., -1, :] only: y [..., 1, n].
-std::shared_ptr<Op> make_fully_connected(StoredWeight w, Tensor bias, bool last_position_only);
+// followed by Add(bias). With last_positions the rows are the last positions of x [..., S, k]
+// only: x[..., -1, :] (y [..., 1, n]), or, when the op has a second input `keep` (an integer
+// scalar, Hugging Face's logits_to_keep), the last min(keep, S) positions, every one for keep 0.
+std::shared_ptr<Op> make_fully_connected(StoredWeight w, Tensor bias, bool last_positions);
 // GatherRows: y[..., k] = W[ids[...]] in f32 (Gather-8 on axis 0 with batch_dims 0: a negative id
 // counts from the end, an id out of range gives a row of zeros).
 std::shared_ptr<Op> make_gather_rows(StoredWeight w);

@@ -77,6 +77,7 @@ std::shared_ptr<CompiledModel> CompiledModel::compile(std::shared_ptr<ir::Model>
     const ir::Node& n = m.nodes[i];
     std::vector<std::string> names = n.output_ports.empty() ? std::vector<std::string>{} : n.output_ports[0].names;
     cm->inputs_.push_back(port_info(n, names, n.output_types[0], n.output_shapes[0]));
+    cm->inputs_.back().default_value = n.constant;
     cm->parameter_nodes_.push_back(i);
   }
   for (size_t i : m.results()) {

@@ -40,6 +40,9 @@ struct PortInfo {
   std::vector<std::string> names;  // every tensor name
   ElementType type = ElementType::undefined;
   PartialShape shape;
+  // Inputs only: the value an input takes when the caller sets none (an input a graph pass
+  // added, such as graph::kLogitsToKeep, that callers need not know). None: the input is required.
+  Tensor default_value;
 };
 
 struct VariableInfo {
@@ -89,10 +92,11 @@ class InferRequest {
 
   void set_input(size_t index, Tensor value);
   void set_input(const std::string& name, Tensor value);
-  const Tensor& input(size_t index) const { return inputs_.at(index); }
+  // What the input holds for the next run: what was set, else its default (PortInfo).
+  const Tensor& input(size_t index) const;
 
-  // Runs the graph. Throws Error naming the layer when an input is missing or its shape does not
-  // fit the model, or an op rejects what it is given.
+  // Runs the graph. Throws Error naming the layer when a required input is not set or its shape
+  // does not fit the model, or an op rejects what it is given.
   void infer();
 
   const Tensor& output(size_t index) const;

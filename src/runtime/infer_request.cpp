@@ -106,6 +106,11 @@ void InferRequest::set_input(const std::string& name, Tensor value) {
   set_input(model_->input_index(name), std::move(value));
 }
 
+const Tensor& InferRequest::input(size_t index) const {
+  check(index < inputs_.size(), "input index ", index, " is out of range: the model has ", inputs_.size(), " inputs");
+  return inputs_[index].valid() ? inputs_[index] : model_->inputs_[index].default_value;
+}
+
 const Tensor& InferRequest::output(size_t index) const {
   check(index < outputs_.size(), "output index ", index, " is out of range: the model has ", outputs_.size(),
         " outputs");
@@ -122,7 +127,7 @@ void InferRequest::infer() {
   // parameter): here the persistent pool of CompileOptions::num_threads (0: default_pool()).
   ScopedPool pool(shared_pool(model_->options_.num_threads));
   for (size_t k = 0; k < inputs_.size(); ++k)
-    check(inputs_[k].valid(), "input '", model_->inputs_[k].name, "' is not set");
+    check(input(k).valid(), "input '", model_->inputs_[k].name, "' is not set");
 
   // What changed since the previous run (the first run: everything).
   uint64_t changed = ExecutionPlan::kData;
@@ -134,7 +139,7 @@ void InferRequest::infer() {
   } else {
     size_t dim = 0;
     for (size_t k = 0; k < inputs_.size(); ++k) {
-      const Shape& now = inputs_[k].shape();
+      const Shape& now = input(k).shape();
       const Shape& before = rs.last_inputs[k];
       const PartialShape& declared = model_->inputs_[k].shape;
       if (declared.rank_is_dynamic()) {
@@ -165,7 +170,7 @@ void InferRequest::infer() {
         continue;
       }
       if (n.type == "Parameter") {
-        rs.set_value(step.first_output, inputs_[next_param++]);
+        rs.set_value(step.first_output, input(next_param++));
         continue;
       }
       std::vector<Tensor>& args = rs.args[i];
@@ -276,7 +281,7 @@ void InferRequest::infer() {
   for (auto& [id, value] : assigned) states_[id] = std::move(value);
   rs.ran = true;
   rs.last_inputs.clear();
-  for (const Tensor& t : inputs_) rs.last_inputs.push_back(t.shape());
+  for (size_t k = 0; k < inputs_.size(); ++k) rs.last_inputs.push_back(input(k).shape());
   rs.last_states = std::move(state_shapes);  // as this run found them
 }
 

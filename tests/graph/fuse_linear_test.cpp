@@ -365,6 +365,48 @@ TEST_P(FuseLinear, LastPositionLogitsAreTheLastRowOfTheFullLogits) {
   }
 }
 
+TEST_P(FuseLinear, LogitsToKeepChoosesHowManyLastPositions) {
+  for (Precision p : {Precision::f32, Precision::int4_asym}) {
+    SCOPED_TRACE(convert::to_string(p));
+    const ir::Model m = two_heads_model(true, p);
+    Runner ref(compile(m, false)), last(compile(m, true, true));
+    // The pass adds the input after the model's own, an i64 scalar that defaults to 1.
+    const auto& inputs = last.model->inputs();
+    ASSERT_EQ(inputs.size(), 2u);
+    EXPECT_EQ(inputs[0].name, "hidden");
+    EXPECT_EQ(inputs[1].name, kLogitsToKeep);
+    EXPECT_EQ(inputs[1].type, ElementType::i64);
+    ASSERT_TRUE(inputs[1].default_value.valid());
+    EXPECT_EQ(inputs[1].default_value.get_i64(0), 1);
+    EXPECT_EQ(compile(m, true, false)->inputs().size(), 1u) << "only with last_position_logits";
+    const int64_t B = 2, S = 5;
+    const Tensor x = random_tensor({B, S, kK}, 7);
+    const Tensor full = ref.run({x})[0];
+    for (int64_t keep : {1, 3, 0, 9, 2}) {  // a changed value between runs re-infers the shape
+      SCOPED_TRACE("keep " + std::to_string(keep));
+      const int64_t rows = keep == 0 ? S : std::min(keep, S);
+      Tensor k(ElementType::i64, {});
+      k.set_i64(0, keep);
+      std::vector<Tensor> got = last.run({x, k});
+      ASSERT_EQ(got[0].shape(), (Shape{B, rows, kN}));
+      Tensor want(ElementType::f32, {B, rows, kN});
+      for (int64_t b = 0; b < B; ++b)
+        std::memcpy(want.data<float>() + b * rows * kN, full.data<float>() + (b * S + S - rows) * kN,
+                    sizeof(float) * rows * kN);
+      EXPECT_LE(max_relative_diff(got[0], want), is_integer(p) ? kIntegerTolerance : kTolerance);
+      EXPECT_EQ(got[1].shape(), (Shape{B, S, kN}));
+    }
+    Tensor negative(ElementType::i64, {});
+    negative.set_i64(0, -1);
+    try {
+      last.run({x, negative});
+      ADD_FAILURE() << "a negative logits_to_keep must fail";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("logits_to_keep"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST_P(FuseLinear, LastPositionLogitsNotWhenTheLogitsHaveAnotherReader) {
   // The logits MatMul also feeds a Softmax: every row is needed.
   ir::GraphBuilder b("shared_logits");
