@@ -134,6 +134,9 @@ void GenerationConfig::validate(int64_t vocab_size) const {
     setting_fail("min_new_tokens", "min_new_tokens (", min_new_tokens, ") exceeds max_new_tokens (", max_new_tokens,
                  ")");
   if (top_logprobs > 0 && !logprobs) setting_fail("top_logprobs", "top_logprobs needs logprobs to be true");
+  if (speculative_min_ngram > speculative_max_ngram)
+    setting_fail("speculative_min_ngram", "speculative_min_ngram (", speculative_min_ngram,
+                 ") exceeds speculative_max_ngram (", speculative_max_ngram, ")");
 
   for (const auto& [id, bias] : logit_bias) {
     check_token_id("logit_bias", id, vocab_size);

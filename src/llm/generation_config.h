@@ -45,6 +45,14 @@ struct SettingRange {
   }
 };
 
+// Verification runs a draft and the token before it in one pass of at most kernels::kExactRows
+// (4) positions, where every kernel computes each position as it would alone: greedy output is
+// then the same with speculation on and off. More draft tokens would need a second pass anyway.
+constexpr int64_t kMaxDraftTokens = 3;
+// What a `speculative` request object without num_draft_tokens asks for.
+constexpr int64_t kDefaultDraftTokens = kMaxDraftTokens;
+constexpr int64_t kMaxNgram = 16;
+
 // "[0, 1]", "(0, 1]", ">= 0", "any": how the range reads in an error or in --help.
 std::string describe(const SettingRange& range);
 
@@ -79,6 +87,10 @@ struct GenerationConfig {
   int64_t n = 1;
   bool logprobs = false;
   int64_t top_logprobs = 0;
+  // Speculative decoding by prompt lookup (prompt_lookup.h, speculative_decoder.h).
+  int64_t speculative_draft = 0;  // most draft tokens per model pass; 0: off
+  int64_t speculative_max_ngram = 3;
+  int64_t speculative_min_ngram = 1;
 
   // Calls visitor(field, info) for every setting, in the order --help lists them. Self is
   // GenerationConfig or const GenerationConfig.
@@ -154,6 +166,16 @@ void GenerationConfig::for_each_setting(Self& c, Visitor&& v) {
   v(c.logprobs, SettingInfo{"logprobs", "report the log probability of each output token"});
   v(c.top_logprobs, SettingInfo{"top_logprobs", "also report this many most likely alternatives per token", {},
                                 {0, 20}});
+  v(c.speculative_draft,
+    SettingInfo{"speculative_draft",
+                "speculative decoding by prompt lookup: most draft tokens verified per model pass (0: off)",
+                {"speculative.n_max"}, {0, double(kMaxDraftTokens)}});
+  v(c.speculative_max_ngram,
+    SettingInfo{"speculative_max_ngram", "prompt lookup: the longest run of last tokens looked up in prompt and output",
+                {}, {1, double(kMaxNgram)}});
+  v(c.speculative_min_ngram,
+    SettingInfo{"speculative_min_ngram", "prompt lookup: the shortest run of last tokens that may give a draft", {},
+                {1, double(kMaxNgram)}});
 }
 
 }  // namespace openarc::llm

@@ -1,5 +1,6 @@
 #include "llm/generation_config_json.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <type_traits>
@@ -159,6 +160,55 @@ GenerationConfig read_generation_config(const std::filesystem::path& model_dir) 
   return config;
 }
 
+namespace {
+
+// The request's "speculative" object: {"type": "prompt_lookup", "num_draft_tokens": N,
+// "max_ngram": M, "min_ngram": m}, each member onto its speculative_* setting and checked against
+// that setting's range, errors naming the member ("speculative.num_draft_tokens").
+void apply_speculative_json(GenerationConfig& config, const json& spec) {
+  if (!spec.is_object())
+    throw SettingError("speculative", cat("speculative: expected an object such as {\"type\": \"prompt_lookup\", "
+                                          "\"num_draft_tokens\": 3}, got ",
+                                          spec.type_name(), " ", spec.dump()));
+  static constexpr std::pair<std::string_view, std::string_view> kMembers[] = {
+      {"num_draft_tokens", "speculative_draft"},
+      {"max_ngram", "speculative_max_ngram"},
+      {"min_ngram", "speculative_min_ngram"},
+  };
+  for (const auto& [key, value] : spec.items()) {
+    if (key == "type") {
+      if (!value.is_string() || value.get<std::string>() != "prompt_lookup")
+        throw SettingError("speculative.type", cat("speculative.type: expected \"prompt_lookup\" (n-gram drafts from "
+                                                   "the prompt and output; draft models are not supported), got ",
+                                                   value.dump()));
+      continue;
+    }
+    if (std::none_of(std::begin(kMembers), std::end(kMembers), [&](const auto& m) { return m.first == key; }))
+      throw SettingError("speculative." + key, cat("speculative: unknown member \"", key,
+                                                   "\" (type, num_draft_tokens, max_ngram, min_ngram)"));
+  }
+  config.speculative_draft = kDefaultDraftTokens;
+  GenerationConfig::for_each_setting(config, [&](auto& field, const SettingInfo& info) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, int64_t>) {
+      for (const auto& [key, setting] : kMembers) {
+        const auto it = spec.find(key);
+        if (setting != info.name || it == spec.end() || it->is_null()) continue;
+        const std::string name = cat("speculative.", key);
+        const int64_t v = JsonReader{name, name}.integer(*it);
+        if (!info.range.contains(static_cast<double>(v)))
+          throw SettingError(name, cat(name, " must be in ", describe(info.range), ", got ", v));
+        field = v;
+      }
+    }
+  });
+  if (config.speculative_min_ngram > config.speculative_max_ngram)
+    throw SettingError("speculative.min_ngram", cat("speculative.min_ngram (", config.speculative_min_ngram,
+                                                    ") exceeds speculative.max_ngram (", config.speculative_max_ngram,
+                                                    ")"));
+}
+
+}  // namespace
+
 void apply_request_json(GenerationConfig& config, const json& body) {
   if (!body.is_object()) fail("the request body must be a JSON object, got ", body.type_name());
   GenerationConfig::for_each_setting(config, [&](auto& field, const SettingInfo& info) {
@@ -170,6 +220,7 @@ void apply_request_json(GenerationConfig& config, const json& body) {
     if (it == body.end() || it->is_null()) return;
     JsonReader{std::string(info.name), it.key()}.read(*it, field);
   });
+  if (const auto it = body.find("speculative"); it != body.end() && !it->is_null()) apply_speculative_json(config, *it);
 }
 
 json to_json(const GenerationConfig& config) {

@@ -23,8 +23,10 @@ GenerationConfig read_generation_config(const std::filesystem::path& model_dir);
 
 // Applies the settings a request body names, by name or alias (the first one present wins, in the
 // order for_each_setting lists them); unknown fields and nulls are ignored. "stop" may be a string
-// or an array, "eos_token_id(s)" an int or an array, "seed" -1 for random. Throws SettingError
-// naming the field on a wrong type. Call validate() afterwards.
+// or an array, "eos_token_id(s)" an int or an array, "seed" -1 for random. "speculative" is an
+// object {"type": "prompt_lookup", "num_draft_tokens": N (default 3), "max_ngram": M,
+// "min_ngram": m} for the speculative_* settings; its unknown members are errors. Throws
+// SettingError naming the field on a wrong type. Call validate() afterwards.
 void apply_request_json(GenerationConfig& config, const nlohmann::json& body);
 
 // Every setting under its name, seed null when random: for /status and `--json` output.

@@ -36,8 +36,12 @@ double PerfMetrics::decode_tokens_per_second() const {
   return per_second(static_cast<double>(token_interval_ms.count), decode_ms());
 }
 
+double PerfMetrics::draft_acceptance_rate() const {
+  return draft_tokens > 0 ? static_cast<double>(draft_accepted_tokens) / static_cast<double>(draft_tokens) : 0.0;
+}
+
 nlohmann::json PerfMetrics::timings_json() const {
-  return {
+  nlohmann::json t = {
       {"prompt_n", prefilled_tokens()},
       {"cache_n", cached_tokens},
       {"prompt_ms", prefill_ms},
@@ -48,6 +52,11 @@ nlohmann::json PerfMetrics::timings_json() const {
       {"predicted_per_second", decode_tokens_per_second()},
       {"ttft_ms", ttft_ms},
   };
+  if (speculative) {
+    t["draft_n"] = draft_tokens;
+    t["draft_n_accepted"] = draft_accepted_tokens;
+  }
+  return t;
 }
 
 nlohmann::json PerfMetrics::performance_metrics_json() const {
@@ -64,6 +73,8 @@ nlohmann::json PerfMetrics::performance_metrics_json() const {
       {"cached_tokens", cached_tokens},
       {"generation_time_ms", generation_ms},
       {"finish_reason", std::string(to_string(finish_reason))},
+      {"draft_tokens", draft_tokens},
+      {"draft_accepted_tokens", draft_accepted_tokens},
   };
 }
 
@@ -96,6 +107,12 @@ void PerfRecorder::token(Clock::time_point now) {
   }
   last_token_ = now;
   ++m_.output_tokens;
+}
+
+void PerfRecorder::drafts(int64_t proposed, int64_t accepted) {
+  m_.speculative = true;
+  m_.draft_tokens += proposed;
+  m_.draft_accepted_tokens += accepted;
 }
 
 const PerfMetrics& PerfRecorder::finish(FinishReason reason, Clock::time_point now) {

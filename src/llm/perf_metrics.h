@@ -7,6 +7,7 @@
 //   prefill_ms tokenized -> first token: the prompt_tokens - cached_tokens tokens actually run
 //   decode_ms  first token -> last token: the output_tokens - 1 tokens after the first
 //   tpot       the intervals between consecutive output tokens: mean and standard deviation
+//              (with speculative decoding, tokens of one verified draft come out together)
 #pragma once
 
 #include <chrono>
@@ -40,6 +41,10 @@ struct PerfMetrics {
   int64_t output_tokens = 0;
   RunningStats token_interval_ms;
   FinishReason finish_reason = FinishReason::none;
+  // Speculative decoding (prompt lookup), when the request turned it on.
+  bool speculative = false;
+  int64_t draft_tokens = 0;           // proposed and verified
+  int64_t draft_accepted_tokens = 0;  // of them, the ones the sampler picked
 
   int64_t prefilled_tokens() const { return input_tokens - cached_tokens; }
   double decode_ms() const { return token_interval_ms.sum(); }
@@ -48,8 +53,11 @@ struct PerfMetrics {
   double prefill_tokens_per_second() const;  // 0 when nothing was timed
   double decode_tokens_per_second() const;
 
+  double draft_acceptance_rate() const;  // 0 when nothing was drafted
+
   // /v1 `timings` (llama.cpp's names): prompt_n, cache_n, prompt_ms, prompt_per_second,
-  // predicted_n, predicted_ms, predicted_per_token_ms, predicted_per_second, ttft_ms.
+  // predicted_n, predicted_ms, predicted_per_token_ms, predicted_per_second, ttft_ms; with
+  // speculative decoding also draft_n and draft_n_accepted.
   nlohmann::json timings_json() const;
   // /optimum/generate `performance_metrics`.
   nlohmann::json performance_metrics_json() const;
@@ -65,6 +73,7 @@ class PerfRecorder {
 
   void tokenized(int64_t input_tokens, int64_t cached_tokens, Clock::time_point now = Clock::now());
   void token(Clock::time_point now = Clock::now());  // one output token is ready
+  void drafts(int64_t proposed, int64_t accepted);    // adds one sequence's speculation counts
   const PerfMetrics& finish(FinishReason reason, Clock::time_point now = Clock::now());
 
   const PerfMetrics& metrics() const { return m_; }

@@ -13,6 +13,7 @@
 #include "llm/generation_config_json.h"
 #include "llm/model_info.h"
 #include "llm/reasoning.h"
+#include "llm/speculative_decoder.h"
 #include "llm/stop_rules.h"
 #include "llm/tool_call_grammar.h"
 #include "llm/tool_parser.h"
@@ -49,13 +50,18 @@ struct Pipeline::Impl {
                                                    tool_markers ? tool_marker_ids : std::vector<tokenizer::TokenId>{});
     return v;
   }
-  size_t in_ids = 0, in_mask = 0, in_pos = 0, in_beam = 0, out_logits = 0;
-  bool has_mask = false, has_pos = false, has_beam = false;
+  size_t in_ids = 0, in_mask = 0, in_pos = 0, in_beam = 0, in_keep = 0, out_logits = 0;
+  bool has_mask = false, has_pos = false, has_beam = false, has_keep = false;
   int64_t vocab = 0;
 
   // Runs `ids` (positions start..start+len) through the model with `past` tokens already in the
   // KV state; returns the logits row of the last position.
   std::vector<float> forward(const std::vector<int64_t>& ids, int64_t past) {
+    return std::move(forward_rows(ids, past, 1).front());
+  }
+
+  // The same, returning the logits rows of the last `rows` positions ([rows][vocab]).
+  std::vector<std::vector<float>> forward_rows(const std::vector<int64_t>& ids, int64_t past, int64_t rows) {
     int64_t s = static_cast<int64_t>(ids.size());
     Tensor input_ids(ElementType::i64, {1, s});
     std::copy(ids.begin(), ids.end(), input_ids.data<int64_t>());
@@ -75,19 +81,28 @@ struct Pipeline::Impl {
       beam.set_i64(0, 0);
       request->set_input(in_beam, beam);
     }
+    if (has_keep) {
+      Tensor keep(compiled->inputs()[in_keep].type, {});
+      keep.set_i64(0, rows);
+      request->set_input(in_keep, keep);
+    }
     request->infer();
     const Tensor& logits = request->output(out_logits);
-    // [1, s, vocab], or [1, 1, vocab] when the runtime computes the last position only.
-    check(logits.rank() == 3 && (logits.shape()[1] == s || logits.shape()[1] == 1) && logits.shape()[2] == vocab,
-          "the model's logits have shape ", openarc::to_string(logits.shape()), ", expected [1,", s, ",", vocab, "]");
-    std::vector<float> row(static_cast<size_t>(vocab));
-    int64_t offset = (logits.shape()[1] - 1) * vocab;
-    if (logits.type() == ElementType::f32) {
-      std::copy_n(logits.data<float>() + offset, vocab, row.begin());
-    } else {
-      for (int64_t v = 0; v < vocab; ++v) row[v] = static_cast<float>(logits.get_f64(offset + v));
+    // [1, s, vocab], or [1, rows, vocab] when the runtime computes the last positions only.
+    const int64_t got = logits.rank() == 3 ? logits.shape()[1] : 0;
+    check(logits.rank() == 3 && got >= rows && got <= s && logits.shape()[2] == vocab, "the model's logits have shape ",
+          openarc::to_string(logits.shape()), ", expected [1,", s, ",", vocab, "]");
+    std::vector<std::vector<float>> out(static_cast<size_t>(rows), std::vector<float>(static_cast<size_t>(vocab)));
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t offset = (got - rows + r) * vocab;
+      std::vector<float>& row = out[r];
+      if (logits.type() == ElementType::f32) {
+        std::copy_n(logits.data<float>() + offset, vocab, row.begin());
+      } else {
+        for (int64_t v = 0; v < vocab; ++v) row[v] = static_cast<float>(logits.get_f64(offset + v));
+      }
     }
-    return row;
+    return out;
   }
 };
 
@@ -121,6 +136,7 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
   impl.has_mask = find_input("attention_mask", impl.in_mask);
   impl.has_pos = find_input("position_ids", impl.in_pos);
   impl.has_beam = find_input("beam_idx", impl.in_beam);
+  impl.has_keep = find_input(graph::kLogitsToKeep, impl.in_keep);
   impl.out_logits = 0;
   for (size_t i = 0; i < impl.compiled->outputs().size(); ++i)
     if (impl.compiled->outputs()[i].name == "logits") impl.out_logits = i;
@@ -324,6 +340,15 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
       if (on_event && (!ev.text.empty() || !ev.reasoning.empty() || ev.token)) on_event(ev);
     };
 
+    std::optional<SpeculativeDecoder> speculative;
+    if (config.speculative_draft > 0)
+      speculative.emplace(
+          PromptLookupOptions{config.speculative_draft, config.speculative_max_ngram, config.speculative_min_ngram},
+          [&](const std::vector<int64_t>& ids, int64_t past) {
+            return impl.forward_rows(ids, past, static_cast<int64_t>(ids.size()));
+          },
+          [&](int64_t length) { impl.request->trim_states(length); });
+
     std::vector<float> logits = prompt_logits;
     while (true) {
       if (cancel.cancelled()) {
@@ -340,8 +365,13 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
       // A grammar that matched a whole text and allows nothing more ends the sequence (no eos needed).
       if (matcher && matcher->is_complete()) stop.end_of_grammar();
       if (stop.finished()) break;
-      logits = impl.forward({tok.token}, static_cast<int64_t>(cached_.size()));
       cached_.push_back(tok.token);
+      logits = speculative ? speculative->next(cached_, limit - stop.generated())
+                           : impl.forward({tok.token}, static_cast<int64_t>(cached_.size()) - 1);
+    }
+    if (speculative) {
+      speculative->finish(static_cast<int64_t>(cached_.size()));
+      perf.drafts(speculative->drafted(), speculative->accepted());
     }
     std::string tail = stop.on_text(decoder.flush());  // nothing once a stop string matched
     tail += stop.flush();

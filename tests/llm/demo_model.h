@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -46,6 +47,23 @@ inline const std::string& demo_model() {
     return dir.file("stories260K");
   }();
   return path;
+}
+
+// The demo model converted with integer weights (int8: u8 per channel; int4: u4 in groups of 32,
+// u8 where 32 does not divide a row), once per format per test process.
+inline std::string demo_model(convert::WeightFormat format) {
+  static TempDir dir;
+  static std::map<convert::WeightFormat, std::string> paths;
+  auto it = paths.find(format);
+  if (it != paths.end()) return it->second;
+  convert::ConvertOptions opt;
+  opt.quiet = true;
+  opt.compression.format = format;
+  opt.compression.group_size = 32;
+  opt.prepare = [](ir::Model& m) { graph::bind(m); };
+  const std::string out = dir.file("stories260K-" + convert::to_string(format));
+  convert::convert_folder(OPENARC_SOURCE_DIR "/models/stories260K", out, opt);
+  return paths[format] = out;
 }
 
 struct ReferenceCase {

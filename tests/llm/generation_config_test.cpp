@@ -285,6 +285,55 @@ TEST(GenerationConfigJson, RequestOverridesByAnyName) {
   EXPECT_THROW(apply_request_json(d, json::array()), Error);
 }
 
+TEST(GenerationConfigJson, SpeculativeObjectSetsThePromptLookupSettings) {
+  GenerationConfig off;
+  apply_request_json(off, json::parse(R"({"max_tokens": 5, "speculative": null})"));
+  EXPECT_EQ(off.speculative_draft, 0) << "off by default";
+  GenerationConfig on;
+  apply_request_json(on, json::parse(R"({"speculative": {"type": "prompt_lookup"}})"));
+  EXPECT_EQ(on.speculative_draft, kDefaultDraftTokens);
+  EXPECT_EQ(on.speculative_max_ngram, 3);
+  EXPECT_EQ(on.speculative_min_ngram, 1);
+  GenerationConfig all;
+  apply_request_json(all, json::parse(R"({"speculative": {"type": "prompt_lookup", "num_draft_tokens": 2,
+                                            "max_ngram": 5, "min_ngram": 2}})"));
+  EXPECT_EQ(all.speculative_draft, 2);
+  EXPECT_EQ(all.speculative_max_ngram, 5);
+  EXPECT_EQ(all.speculative_min_ngram, 2);
+  GenerationConfig flat;  // the settings by name, and llama.cpp's name
+  apply_request_json(flat, json::parse(R"({"speculative.n_max": 1, "speculative_max_ngram": 4})"));
+  EXPECT_EQ(flat.speculative_draft, 1);
+  EXPECT_EQ(flat.speculative_max_ngram, 4);
+
+  const auto error_of = [](const char* body) -> std::pair<std::string, std::string> {
+    GenerationConfig e;
+    try {
+      apply_request_json(e, json::parse(body));
+      e.validate();
+    } catch (const SettingError& err) {
+      return {err.setting(), err.what()};
+    }
+    return {};
+  };
+  EXPECT_EQ(error_of(R"({"speculative": {"num_draft_tokens": 4}})"),
+            std::make_pair(std::string("speculative.num_draft_tokens"),
+                           std::string("speculative.num_draft_tokens must be in [0, 3], got 4")));
+  EXPECT_EQ(error_of(R"({"speculative": {"num_draft_tokens": "3"}})").second,
+            "speculative.num_draft_tokens: expected an integer, got string \"3\"");
+  EXPECT_EQ(error_of(R"({"speculative": {"max_ngram": 0}})").second, "speculative.max_ngram must be in [1, 16], got 0");
+  EXPECT_EQ(error_of(R"({"speculative": {"max_ngram": 2, "min_ngram": 3}})"),
+            std::make_pair(std::string("speculative.min_ngram"),
+                           std::string("speculative.min_ngram (3) exceeds speculative.max_ngram (2)")));
+  EXPECT_EQ(error_of(R"({"speculative": {"type": "draft_model"}})").first, "speculative.type");
+  EXPECT_EQ(error_of(R"({"speculative": {"type": "prompt_lookup", "num_draft": 2}})"),
+            std::make_pair(std::string("speculative.num_draft"),
+                           std::string("speculative: unknown member \"num_draft\" (type, num_draft_tokens, max_ngram, "
+                                       "min_ngram)")));
+  EXPECT_EQ(error_of(R"({"speculative": 3})").first, "speculative");
+  EXPECT_EQ(error_of(R"({"speculative_draft": 9})").second, "speculative_draft must be in [0, 3], got 9");
+  EXPECT_EQ(error_of(R"({"speculative_max_ngram": 2, "speculative_min_ngram": 3})").first, "speculative_min_ngram");
+}
+
 TEST(GenerationConfigJson, ToJsonRoundTrips) {
   GenerationConfig c;
   c.max_new_tokens = 9;

@@ -72,6 +72,26 @@ TEST(PerfMetrics, PerformanceMetricsAndUsageJson) {
   EXPECT_EQ(u.at("prompt_tokens_details").at("cached_tokens"), 4);
 }
 
+TEST(PerfMetrics, SpeculativeDraftCounts) {
+  const auto t0 = Clock::time_point{};
+  PerfRecorder r(t0);
+  r.tokenized(3, 0, at_ms(t0, 1));
+  r.drafts(6, 4);  // two sequences of one request
+  r.drafts(2, 0);
+  const auto m = r.finish(FinishReason::stop, at_ms(t0, 2));
+  EXPECT_TRUE(m.speculative);
+  EXPECT_DOUBLE_EQ(m.draft_acceptance_rate(), 0.5);
+  const auto t = m.timings_json();  // llama.cpp's names
+  EXPECT_EQ(t.at("draft_n"), 8);
+  EXPECT_EQ(t.at("draft_n_accepted"), 4);
+  EXPECT_EQ(m.performance_metrics_json().at("draft_tokens"), 8);
+  EXPECT_EQ(m.performance_metrics_json().at("draft_accepted_tokens"), 4);
+  // Without speculation timings keep llama.cpp's plain set.
+  EXPECT_FALSE(example().timings_json().contains("draft_n"));
+  EXPECT_EQ(example().performance_metrics_json().at("draft_tokens"), 0);
+  EXPECT_EQ(example().draft_acceptance_rate(), 0.0);
+}
+
 TEST(PerfMetrics, NoTokensNoDivisionByZero) {
   const auto t0 = Clock::time_point{};
   PerfRecorder r(t0);
