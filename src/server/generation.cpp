@@ -43,8 +43,7 @@ std::vector<llm::GenerationResult> generate_all(ServerContext& ctx, Job& job, co
       }
     };
     results.push_back(pipeline.generate(job.prompts[i], job.parsed.prompts[i].config, on_event, cancel));
-    const llm::PerfMetrics& m = results.back().metrics;
-    ctx.metrics.generation(job.model->name, m.input_tokens, m.output_tokens, m.ttft_ms, m.decode_tokens_per_second());
+    ctx.metrics.generation(job.model->name, results.back().metrics);
     if (cancel.cancelled()) break;
   }
   ++job.model->requests_served;

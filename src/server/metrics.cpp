@@ -28,15 +28,16 @@ void Metrics::request(const std::string& route, int status) {
   ++requests_[{route, status}];
 }
 
-void Metrics::generation(const std::string& model, int64_t prompt_tokens, int64_t output_tokens, double ttft_ms,
-                         double decode_tps) {
+void Metrics::generation(const std::string& model, const llm::PerfMetrics& g) {
   std::lock_guard<std::mutex> lock(mu_);
   PerModel& m = models_[model];
   ++m.generations;
-  m.prompt_tokens += prompt_tokens;
-  m.output_tokens += output_tokens;
-  m.ttft_ms_sum += ttft_ms;
-  if (decode_tps > 0) m.last_decode_tps = decode_tps;
+  m.prompt_tokens += g.input_tokens;
+  m.output_tokens += g.output_tokens;
+  m.draft_tokens += g.draft_tokens;
+  m.draft_accepted_tokens += g.draft_accepted_tokens;
+  m.ttft_ms_sum += g.ttft_ms;
+  if (const double tps = g.decode_tokens_per_second(); tps > 0) m.last_decode_tps = tps;
 }
 
 std::string Metrics::exposition(const ModelRegistry& registry) const {
@@ -51,6 +52,13 @@ std::string Metrics::exposition(const ModelRegistry& registry) const {
   for (const auto& [model, m] : models_) o << "openarc_prompt_tokens_total{model=\"" << label(model) << "\"} " << m.prompt_tokens << "\n";
   o << "# HELP openarc_output_tokens_total Tokens generated.\n# TYPE openarc_output_tokens_total counter\n";
   for (const auto& [model, m] : models_) o << "openarc_output_tokens_total{model=\"" << label(model) << "\"} " << m.output_tokens << "\n";
+  o << "# HELP openarc_draft_tokens_total Speculative draft tokens proposed and verified.\n"
+       "# TYPE openarc_draft_tokens_total counter\n";
+  for (const auto& [model, m] : models_) o << "openarc_draft_tokens_total{model=\"" << label(model) << "\"} " << m.draft_tokens << "\n";
+  o << "# HELP openarc_draft_accepted_tokens_total Speculative draft tokens the sampler took.\n"
+       "# TYPE openarc_draft_accepted_tokens_total counter\n";
+  for (const auto& [model, m] : models_)
+    o << "openarc_draft_accepted_tokens_total{model=\"" << label(model) << "\"} " << m.draft_accepted_tokens << "\n";
   o << "# HELP openarc_time_to_first_token_seconds Time to first token.\n# TYPE openarc_time_to_first_token_seconds summary\n";
   for (const auto& [model, m] : models_) {
     o << "openarc_time_to_first_token_seconds_sum{model=\"" << label(model) << "\"} " << m.ttft_ms_sum / 1000 << "\n";

@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string>
 
+#include "llm/perf_metrics.h"
+
 namespace openarc::server {
 
 class ModelRegistry;
@@ -15,8 +17,7 @@ class Metrics {
  public:
   void request(const std::string& route, int status);
   // One finished generation.
-  void generation(const std::string& model, int64_t prompt_tokens, int64_t output_tokens, double ttft_ms,
-                  double decode_tokens_per_second);
+  void generation(const std::string& model, const llm::PerfMetrics& metrics);
   std::string exposition(const ModelRegistry& registry) const;
 
  private:
@@ -24,6 +25,7 @@ class Metrics {
   std::map<std::pair<std::string, int>, int64_t> requests_;
   struct PerModel {
     int64_t generations = 0, prompt_tokens = 0, output_tokens = 0;
+    int64_t draft_tokens = 0, draft_accepted_tokens = 0;  // speculative decoding
     double ttft_ms_sum = 0, last_decode_tps = 0;
   };
   std::map<std::string, PerModel> models_;

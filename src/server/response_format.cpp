@@ -352,6 +352,9 @@ llm::PerfMetrics combined_metrics(const std::vector<llm::GenerationResult>& resu
     m.prefill_ms += o.prefill_ms;
     m.generation_ms += o.generation_ms;
     m.tokenize_ms += o.tokenize_ms;
+    m.speculative = m.speculative || o.speculative;
+    m.draft_tokens += o.draft_tokens;
+    m.draft_accepted_tokens += o.draft_accepted_tokens;
     // Merge the interval statistics (Chan et al.'s parallel update).
     llm::RunningStats& a = m.token_interval_ms;
     const llm::RunningStats& b = o.token_interval_ms;

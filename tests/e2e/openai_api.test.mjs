@@ -176,3 +176,39 @@ test('greedy chat over HTTP equals `openarc generate` on the command line', asyn
   assert.equal(r.usage.completion_tokens, cli.token_ids.length);
   assert.equal(r.usage.prompt_tokens, cli.prompt_token_ids.length);
 });
+
+test('speculative decoding by request: the same text, draft counts in timings and /metrics, 400 naming the member', async () => {
+  const metric = async (name) => {
+    const m = await (await fetch(`${server.url}/metrics`)).text();
+    const found = m.match(new RegExp(`${name}\\{model="stories260K"\\} (\\d+)`));
+    return found ? Number(found[1]) : 0;
+  };
+  const prompt = 'Tom had a red ball. Tom had a red ball. Tom had a red ball. Tom had';
+  const params = { model: 'stories260K', prompt, max_tokens: 40, temperature: 0 };
+  const plain = await client.completions.create(params);
+  assert.equal(plain.timings.draft_n, undefined, 'off by default');
+  const drafted = await metric('openarc_draft_tokens_total');
+  const accepted = await metric('openarc_draft_accepted_tokens_total');
+  const spec = await client.completions.create({ ...params, speculative: { type: 'prompt_lookup', num_draft_tokens: 3 } });
+  assert.equal(spec.choices[0].text, plain.choices[0].text);
+  assert.ok(spec.timings.draft_n > 0 && spec.timings.draft_n_accepted > 0, JSON.stringify(spec.timings));
+  assert.ok(spec.timings.draft_n_accepted <= spec.timings.draft_n);
+  assert.equal(await metric('openarc_draft_tokens_total'), drafted + spec.timings.draft_n);
+  assert.equal(await metric('openarc_draft_accepted_tokens_total'), accepted + spec.timings.draft_n_accepted);
+
+  const chat = { model: 'stories260K', messages: [{ role: 'user', content: prompt }], max_tokens: 30, temperature: 0 };
+  const chatPlain = await client.chat.completions.create(chat);
+  const chatSpec = await client.chat.completions.create({ ...chat, speculative: { type: 'prompt_lookup' } });
+  assert.equal(chatSpec.choices[0].message.content, chatPlain.choices[0].message.content);
+  assert.ok(chatSpec.timings.draft_n >= chatSpec.timings.draft_n_accepted);
+
+  const optimum = await postJson(`${server.url}/optimum/generate`, { model: 'stories260K', prompt, max_new_tokens: 30,
+    temperature: 0, speculative: { type: 'prompt_lookup', num_draft_tokens: 2 } });
+  assert.equal(optimum.status, 200, optimum.text);
+  assert.ok(optimum.json.performance_metrics.draft_tokens > 0, optimum.text);
+
+  const bad = await postJson(`${server.url}/v1/completions`, { ...params, speculative: { num_draft_tokens: 9 } });
+  assert.equal(bad.status, 400, bad.text);
+  assert.equal(bad.json.error.param, 'speculative.num_draft_tokens');
+  assert.match(bad.json.error.message, /speculative\.num_draft_tokens must be in \[0, 3\]/);
+});
