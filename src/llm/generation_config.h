@@ -90,7 +90,7 @@ struct GenerationConfig {
   // Speculative decoding by prompt lookup (prompt_lookup.h, speculative_decoder.h).
   int64_t speculative_draft = 0;  // most draft tokens per model pass; 0: off
   int64_t speculative_max_ngram = 3;
-  int64_t speculative_min_ngram = 1;
+  int64_t speculative_min_ngram = 2;  // single-token matches guess poorly: drafts wasted
 
   // Calls visitor(field, info) for every setting, in the order --help lists them. Self is
   // GenerationConfig or const GenerationConfig.

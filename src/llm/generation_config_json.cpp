@@ -201,6 +201,9 @@ void apply_speculative_json(GenerationConfig& config, const json& spec) {
       }
     }
   });
+  // Only a max_ngram below the default min_ngram: the shortest match is max_ngram long.
+  if (!spec.contains("min_ngram"))
+    config.speculative_min_ngram = std::min(config.speculative_min_ngram, config.speculative_max_ngram);
   if (config.speculative_min_ngram > config.speculative_max_ngram)
     throw SettingError("speculative.min_ngram", cat("speculative.min_ngram (", config.speculative_min_ngram,
                                                     ") exceeds speculative.max_ngram (", config.speculative_max_ngram,

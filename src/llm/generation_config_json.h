@@ -25,7 +25,8 @@ GenerationConfig read_generation_config(const std::filesystem::path& model_dir);
 // order for_each_setting lists them); unknown fields and nulls are ignored. "stop" may be a string
 // or an array, "eos_token_id(s)" an int or an array, "seed" -1 for random. "speculative" is an
 // object {"type": "prompt_lookup", "num_draft_tokens": N (default 3), "max_ngram": M,
-// "min_ngram": m} for the speculative_* settings; its unknown members are errors. Throws
+// "min_ngram": m (default 2, at most max_ngram)} for the speculative_* settings; its unknown
+// members are errors. Throws
 // SettingError naming the field on a wrong type. Call validate() afterwards.
 void apply_request_json(GenerationConfig& config, const nlohmann::json& body);
 

@@ -20,7 +20,7 @@ namespace openarc::llm {
 struct PromptLookupOptions {
   int64_t max_draft = 3;  // most tokens proposed
   int64_t max_ngram = 3;  // longest suffix matched
-  int64_t min_ngram = 1;  // shortest suffix matched (>= 1, <= max_ngram)
+  int64_t min_ngram = 2;  // shortest suffix matched (>= 1, <= max_ngram)
 };
 
 // The draft after `history` (prompt + output so far), at most options.max_draft tokens.

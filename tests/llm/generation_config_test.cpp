@@ -293,7 +293,10 @@ TEST(GenerationConfigJson, SpeculativeObjectSetsThePromptLookupSettings) {
   apply_request_json(on, json::parse(R"({"speculative": {"type": "prompt_lookup"}})"));
   EXPECT_EQ(on.speculative_draft, kDefaultDraftTokens);
   EXPECT_EQ(on.speculative_max_ngram, 3);
-  EXPECT_EQ(on.speculative_min_ngram, 1);
+  EXPECT_EQ(on.speculative_min_ngram, 2);
+  GenerationConfig unigram;  // a max_ngram below the default min_ngram lowers it
+  apply_request_json(unigram, json::parse(R"({"speculative": {"max_ngram": 1}})"));
+  EXPECT_EQ(unigram.speculative_min_ngram, 1);
   GenerationConfig all;
   apply_request_json(all, json::parse(R"({"speculative": {"type": "prompt_lookup", "num_draft_tokens": 2,
                                             "max_ngram": 5, "min_ngram": 2}})"));
