@@ -119,7 +119,8 @@ void for_each_row_range(const LinearWeights& w, int64_t m, int64_t align, F&& f)
 float* scratch(int slot, size_t count);
 enum ScratchSlot : int { kScratchX = 0, kScratchXSum = 1, kScratchRows = 2, kScratchPanel = 3 };
 
-// Calls of up to kExactRows rows stay on the int8-activation GEMV, whose rows are independent.
+// linear_at takes the int8-activation GEMV (when it takes W) for m <= kInt8MaxM: calls of up to
+// kExactRows rows stay on it, whose rows are independent of each other (kernels/exact_rows.h).
 static_assert(kInt8MaxM >= kExactRows);
 
 // x prepared once per call for the int8-activation GEMV (linear_q8_body.h): up to kInt8MaxM rows.
