@@ -24,21 +24,22 @@ Expr ref(std::string rule) {
   return e;
 }
 
-Expr seq(std::vector<Expr> items) {
+namespace {
+
+// A sequence or choice of one item is that item.
+Expr compound(Expr::Kind kind, std::vector<Expr> items) {
   if (items.size() == 1) return std::move(items[0]);
   Expr e;
-  e.kind = Expr::Kind::sequence;
+  e.kind = kind;
   e.items = std::move(items);
   return e;
 }
 
-Expr choice(std::vector<Expr> items) {
-  if (items.size() == 1) return std::move(items[0]);
-  Expr e;
-  e.kind = Expr::Kind::choice;
-  e.items = std::move(items);
-  return e;
-}
+}  // namespace
+
+Expr seq(std::vector<Expr> items) { return compound(Expr::Kind::sequence, std::move(items)); }
+
+Expr choice(std::vector<Expr> items) { return compound(Expr::Kind::choice, std::move(items)); }
 
 Expr repeat(Expr item, uint32_t min, uint32_t max) {
   Expr e;

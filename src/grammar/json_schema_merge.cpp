@@ -52,14 +52,14 @@ Json JsonSchemaRules::Compiler::merge_all_of(const Json& schemas, const std::str
   // (A stack taken from the back, filled in reverse: members keep their order, which is the
   // order their properties come in.)
   std::vector<std::pair<Json, std::string>> members;
-  std::vector<std::pair<Json, std::string>> todo;
+  std::vector<std::pair<Json, std::string>> pending;
   for (size_t i = schemas.size(); i-- > 0;)
-    todo.push_back({schemas[i], pointer_child(pointer_child(pointer, "allOf"), std::to_string(i))});
+    pending.push_back({schemas[i], pointer_child(pointer_child(pointer, "allOf"), std::to_string(i))});
   size_t steps = 0;
-  while (!todo.empty()) {
+  while (!pending.empty()) {
     if (++steps > 1000) schema_fail("allOf", pointer, "allOf at " + at_pointer(pointer) + " refers around in a cycle");
-    auto [m, p] = std::move(todo.back());
-    todo.pop_back();
+    auto [m, p] = std::move(pending.back());
+    pending.pop_back();
     if (m.is_boolean()) {
       if (!m.get<bool>()) schema_unsatisfiable("allOf", pointer, "allOf at " + at_pointer(pointer) + " holds the schema false");
       continue;
@@ -84,7 +84,7 @@ Json JsonSchemaRules::Compiler::merge_all_of(const Json& schemas, const std::str
       continue;
     }
     inner.push_back({std::move(own), p});
-    for (size_t i = inner.size(); i-- > 0;) todo.push_back(std::move(inner[i]));
+    for (size_t i = inner.size(); i-- > 0;) pending.push_back(std::move(inner[i]));
   }
 
   // An anyOf/oneOf member: distribute, (A and (B or C)) = (A and B) or (A and C).

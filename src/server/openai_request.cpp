@@ -10,13 +10,8 @@ namespace {
 
 using nlohmann::json;
 
-const json* field(const json& body, const char* key) {
-  auto it = body.find(key);
-  return it == body.end() || it->is_null() ? nullptr : &*it;
-}
-
 bool bool_field(const json& body, const char* key, bool def) {
-  const json* v = field(body, key);
+  const json* v = request_field(body, key);
   if (!v) return def;
   if (!v->is_boolean()) throw bad_request(std::string("'") + key + "' must be a boolean", key);
   return v->get<bool>();
@@ -45,9 +40,9 @@ llm::GenerationConfig settings(const json& body, const llm::GenerationConfig& de
 
 // response_format, grammar and json_schema are read by apply_structured_output (structured_output.h).
 void check_unsupported(const json& body) {
-  if (const json* s = field(body, "suffix"); s && !(s->is_string() && s->get<std::string>().empty()))
+  if (const json* s = request_field(body, "suffix"); s && !(s->is_string() && s->get<std::string>().empty()))
     throw bad_request("suffix is not supported", "suffix");
-  if (const json* b = field(body, "best_of"); b && !(b->is_number_integer() && b->get<int64_t>() == 1))
+  if (const json* b = request_field(body, "best_of"); b && !(b->is_number_integer() && b->get<int64_t>() == 1))
     throw bad_request("best_of other than 1 is not supported", "best_of");
 }
 
@@ -59,7 +54,7 @@ struct ToolChoice {
 // tool_choice: "auto" (the default with tools), "none", "required" or a named function; the last
 // two are enforced by a grammar of the model's call format (llm/tool_call_grammar.h).
 ToolChoice tool_choice(const json& body, const nlohmann::ordered_json& tools) {
-  const json* tc = field(body, "tool_choice");
+  const json* tc = request_field(body, "tool_choice");
   const bool has_tools = !tools.is_null();
   if (!tc) return {has_tools ? "auto" : "none", ""};
   if (tc->is_string()) {
@@ -73,7 +68,7 @@ ToolChoice tool_choice(const json& body, const nlohmann::ordered_json& tools) {
                       "tool_choice");
   }
   if (tc->is_object()) {
-    const json* fn = field(*tc, "function");
+    const json* fn = request_field(*tc, "function");
     std::string type = tc->contains("type") && (*tc)["type"].is_string() ? (*tc)["type"].get<std::string>() : "";
     if (type != "function" || !fn || !fn->is_object() || !fn->contains("name") || !(*fn)["name"].is_string())
       throw bad_request("tool_choice must be \"auto\", \"none\", \"required\" or {\"type\": \"function\", "
@@ -152,7 +147,7 @@ nlohmann::ordered_json parse_messages(const json& messages, const RequestLimits&
 void parse_common(const json& body, ParsedRequest& r) {
   r.model = model_field(body);
   r.stream = bool_field(body, "stream", false);
-  if (const json* so = field(body, "stream_options")) {
+  if (const json* so = request_field(body, "stream_options")) {
     if (!so->is_object()) throw bad_request("'stream_options' must be an object", "stream_options");
     r.include_usage = bool_field(*so, "include_usage", false);
   }
@@ -168,7 +163,7 @@ json parse_body(const std::string& body) {
 }
 
 std::string model_field(const json& body, const char* key) {
-  const json* m = field(body, key);
+  const json* m = request_field(body, key);
   if (!m) return "";
   if (!m->is_string()) throw bad_request(std::string("'") + key + "' must be a string", key);
   return m->get<std::string>();
@@ -178,11 +173,11 @@ ParsedRequest parse_chat_request(const json& body, const llm::GenerationConfig& 
   ParsedRequest r;
   parse_common(body, r);
   check_unsupported(body);
-  const json* messages = field(body, "messages");
+  const json* messages = request_field(body, "messages");
   if (!messages) throw bad_request("'messages' is required", "messages");
   llm::GenerationRequest g;
   g.messages = parse_messages(*messages, limits, "messages");
-  if (const json* tools = field(body, "tools")) {
+  if (const json* tools = request_field(body, "tools")) {
     if (!tools->is_array()) throw bad_request("'tools' must be an array", "tools");
     if (!tools->empty()) g.tools = nlohmann::ordered_json::parse(tools->dump());
     try {
@@ -200,11 +195,11 @@ ParsedRequest parse_chat_request(const json& body, const llm::GenerationConfig& 
     g.forced_tool_call = llm::ForcedToolCall{choice.name, r.parallel_tool_calls && choice.mode == "required"};
     r.named_tool_choice = choice.mode == "function";
   }
-  if (const json* kw = field(body, "chat_template_kwargs")) {
+  if (const json* kw = request_field(body, "chat_template_kwargs")) {
     if (!kw->is_object()) throw bad_request("'chat_template_kwargs' must be an object", "chat_template_kwargs");
     g.template_kwargs = nlohmann::ordered_json::parse(kw->dump());
   }
-  if (const json* rf = field(body, "reasoning_effort"); rf && rf->is_string())
+  if (const json* rf = request_field(body, "reasoning_effort"); rf && rf->is_string())
     g.template_kwargs["reasoning_effort"] = rf->get<std::string>();
   g.add_generation_prompt = bool_field(body, "add_generation_prompt", true);
   g.config = settings(body, defaults, limits);
@@ -223,7 +218,7 @@ ParsedRequest parse_completion_request(const json& body, const llm::GenerationCo
   r.echo = bool_field(body, "echo", false);
   // Completions' logprobs is an integer: how many alternatives per token (0 = just the token).
   json settings_body = body;
-  if (const json* lp = field(body, "logprobs")) {
+  if (const json* lp = request_field(body, "logprobs")) {
     if (lp->is_number_integer()) {
       r.logprobs_top = lp->get<int64_t>();
       if (r.logprobs_top < 0 || r.logprobs_top > 20) throw bad_request("'logprobs' must be between 0 and 20", "logprobs");
@@ -234,7 +229,7 @@ ParsedRequest parse_completion_request(const json& body, const llm::GenerationCo
     }
   }
   llm::GenerationConfig config = settings(settings_body, defaults, limits);
-  const json* prompt = field(body, "prompt");
+  const json* prompt = request_field(body, "prompt");
   if (!prompt) throw bad_request("'prompt' is required", "prompt");
   auto add_text = [&](const std::string& text) {
     llm::GenerationRequest g;
@@ -276,9 +271,9 @@ ParsedRequest parse_generate_request(const json& body, const llm::GenerationConf
   ParsedRequest r;
   parse_common(body, r);
   llm::GenerationRequest g;
-  const json* conversation = field(body, "conversation");
-  if (!conversation) conversation = field(body, "messages");
-  const json* prompt = field(body, "prompt");
+  const json* conversation = request_field(body, "conversation");
+  if (!conversation) conversation = request_field(body, "messages");
+  const json* prompt = request_field(body, "prompt");
   if ((conversation != nullptr) == (prompt != nullptr))
     throw bad_request("give exactly one of 'conversation' and 'prompt'", conversation ? "prompt" : "conversation");
   if (conversation) {
@@ -287,7 +282,7 @@ ParsedRequest parse_generate_request(const json& body, const llm::GenerationConf
     if (!prompt->is_string()) throw bad_request("'prompt' must be a string", "prompt");
     g.prompt = prompt->get<std::string>();
   }
-  if (const json* tools = field(body, "tools"); tools && tools->is_array() && !tools->empty())
+  if (const json* tools = request_field(body, "tools"); tools && tools->is_array() && !tools->empty())
     g.tools = nlohmann::ordered_json::parse(tools->dump());
   g.config = settings(body, defaults, limits);
   r.prompts.push_back(std::move(g));

@@ -42,6 +42,14 @@ ParsedRequest parse_generate_request(const nlohmann::json& body, const llm::Gene
 
 // The request body as a JSON object, or ApiError 400 saying why not.
 nlohmann::json parse_body(const std::string& body);
+// A member of a request body, or null when it is absent or JSON null (clients send null for
+// "unset", as OpenAI's own SDKs do).
+template <class Json>
+const Json* request_field(const Json& body, const char* key) {
+  auto it = body.find(key);
+  return it == body.end() || it->is_null() ? nullptr : &*it;
+}
+
 // Just the "model" field (empty when absent), checked to be a string.
 std::string model_field(const nlohmann::json& body, const char* key = "model");
 

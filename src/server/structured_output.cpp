@@ -10,11 +10,6 @@ namespace {
 
 using nlohmann::ordered_json;
 
-const ordered_json* field(const ordered_json& body, const char* key) {
-  auto it = body.find(key);
-  return it == body.end() || it->is_null() ? nullptr : &*it;
-}
-
 std::shared_ptr<const grammar::Grammar> from_schema(const ordered_json& schema, const std::string& param,
                                                     const std::string& where) {
   if (!schema.is_object() && !schema.is_boolean()) throw bad_request(where + " must be a JSON schema (an object)", param);
@@ -33,14 +28,14 @@ std::shared_ptr<const grammar::Grammar> from_response_format(const ordered_json&
   if (type == "text") return nullptr;
   if (type == "json_object") {
     // llama.cpp also takes a schema here.
-    if (const ordered_json* schema = field(rf, "schema")) return from_schema(*schema, "response_format", "response_format.schema");
+    if (const ordered_json* schema = request_field(rf, "schema")) return from_schema(*schema, "response_format", "response_format.schema");
     return std::make_shared<const grammar::Grammar>(grammar::json_object_grammar());
   }
   if (type == "json_schema") {
-    const ordered_json* js = field(rf, "json_schema");
+    const ordered_json* js = request_field(rf, "json_schema");
     if (!js || !js->is_object())
       throw bad_request("response_format of type json_schema needs a 'json_schema' object", "response_format");
-    const ordered_json* schema = field(*js, "schema");
+    const ordered_json* schema = request_field(*js, "schema");
     if (!schema) throw bad_request("response_format.json_schema.schema is required", "response_format");
     return from_schema(*schema, "response_format", "response_format.json_schema.schema");
   }
@@ -61,8 +56,8 @@ void apply_structured_output(const ordered_json& body, ParsedRequest& request) {
     g = std::move(next);
     source = name;
   };
-  if (const ordered_json* rf = field(body, "response_format")) take(from_response_format(*rf), "response_format");
-  if (const ordered_json* text = field(body, "grammar")) {
+  if (const ordered_json* rf = request_field(body, "response_format")) take(from_response_format(*rf), "response_format");
+  if (const ordered_json* text = request_field(body, "grammar")) {
     if (!text->is_string()) throw bad_request("'grammar' must be a string (GBNF)", "grammar");
     if (!text->get<std::string>().empty()) {
       try {
@@ -72,12 +67,12 @@ void apply_structured_output(const ordered_json& body, ParsedRequest& request) {
       }
     }
   }
-  if (const ordered_json* schema = field(body, "json_schema")) take(from_schema(*schema, "json_schema", "json_schema"), "json_schema");
+  if (const ordered_json* schema = request_field(body, "json_schema")) take(from_schema(*schema, "json_schema", "json_schema"), "json_schema");
 
   for (llm::GenerationRequest& p : request.prompts) {
     // Tools in the client's order (the parse kept them sorted).
     if (!p.tools.is_null())
-      if (const ordered_json* tools = field(body, "tools")) p.tools = *tools;
+      if (const ordered_json* tools = request_field(body, "tools")) p.tools = *tools;
     if (!g) continue;
     if (p.forced_tool_call)
       throw bad_request(std::string(source) + " cannot be combined with tool_choice \"required\" or a named function",
