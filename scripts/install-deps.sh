@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config ccache
   clang libclang-rt-14-dev            # libFuzzer and the sanitizer runtime
   libpugixml-dev nlohmann-json3-dev libcpp-httplib-dev libpcre2-dev libcli11-dev
+  libboost-dev                         # Boost.Beast + Asio: the HTTP server
   libicu-dev                           # Unicode normalization (NFC ...) and properties for the tokenizer
   libgtest-dev libgmock-dev libbenchmark-dev
   python3-numpy python3-jinja2         # independent references for the tests (Debian's system python3)

@@ -38,6 +38,21 @@ void add_serve_command(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--max-messages", o->limits.max_messages, "Most messages per request")
       ->capture_default_str()->check(CLI::PositiveNumber);
+  cmd->add_option("--header-timeout", o->header_timeout,
+                  "Seconds a client has to send a request's whole head, from its first byte (408 beyond)")
+      ->capture_default_str()->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--body-timeout", o->body_timeout, "Seconds a client has to send a request's body (408 beyond)")
+      ->capture_default_str()->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--idle-timeout", o->idle_timeout, "Seconds a keep-alive connection may sit without a request")
+      ->capture_default_str()->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--write-timeout", o->write_timeout,
+                  "Seconds one response write may take before the client counts as gone")
+      ->capture_default_str()->check(CLI::Range(0.001, 86400.0));
+  cmd->add_option("--max-connections", o->max_connections, "Most open connections (503 and close beyond)")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--max-client-connections", o->max_client_connections,
+                  "Most open connections from one client address (raise it behind a proxy)")
+      ->capture_default_str()->check(CLI::Range(1, 1 << 20));
   cmd->add_option("--cors-origins", *cors, "Comma-separated origins allowed by CORS (\"*\": any; \"\": none)")
       ->capture_default_str();
   cmd->callback([o, cors] {

@@ -3,6 +3,7 @@
 #include <sstream>
 #include <vector>
 
+#include "server/http_server.h"
 #include "server/model_registry.h"
 
 namespace openarc::server {
@@ -75,6 +76,20 @@ std::string Metrics::exposition(const ModelRegistry& registry) const {
   o << "# HELP openarc_model_memory_bytes Weight bytes of each loaded model.\n# TYPE openarc_model_memory_bytes gauge\n";
   for (const auto& e : loaded)
     o << "openarc_model_memory_bytes{model=\"" << label(e->name) << "\"} " << e->pipeline->info().weight_bytes << "\n";
+  if (transport) {
+    o << "# HELP openarc_requests_in_flight HTTP requests received and not yet answered in full.\n"
+         "# TYPE openarc_requests_in_flight gauge\nopenarc_requests_in_flight "
+      << transport->requests_in_flight.load() << "\n";
+    o << "# HELP openarc_http_connections Open HTTP connections.\n# TYPE openarc_http_connections gauge\n"
+         "openarc_http_connections "
+      << transport->connections.load() << "\n";
+    o << "# HELP openarc_http_connections_refused_total Connections refused over a connection cap.\n"
+         "# TYPE openarc_http_connections_refused_total counter\nopenarc_http_connections_refused_total "
+      << transport->connections_refused.load() << "\n";
+    o << "# HELP openarc_http_timeouts_total Header, body, idle and write deadlines that fired.\n"
+         "# TYPE openarc_http_timeouts_total counter\nopenarc_http_timeouts_total "
+      << transport->timeouts.load() << "\n";
+  }
   o << "# HELP openarc_models_loaded Number of loaded models.\n# TYPE openarc_models_loaded gauge\nopenarc_models_loaded "
     << loaded.size() << "\n";
   return o.str();

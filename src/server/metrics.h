@@ -12,6 +12,7 @@
 namespace openarc::server {
 
 class ModelRegistry;
+struct TransportStats;
 
 class Metrics {
  public:
@@ -19,6 +20,8 @@ class Metrics {
   // One finished generation.
   void generation(const std::string& model, const llm::PerfMetrics& metrics);
   std::string exposition(const ModelRegistry& registry) const;
+  // The HTTP transport's gauges, when a server runs (set by Server).
+  const TransportStats* transport = nullptr;
 
  private:
   mutable std::mutex mu_;

@@ -20,7 +20,15 @@ Server::Server(ServeOptions options) : ctx_(std::make_unique<ServerContext>(std:
   h.api_key = ctx_->options.api_key;
   h.cors_origins = ctx_->options.cors_origins;
   h.limits.max_body_bytes = static_cast<size_t>(ctx_->options.max_body_bytes);
+  auto ms = [](double seconds) { return static_cast<int>(seconds * 1000); };
+  h.header_timeout_ms = ms(ctx_->options.header_timeout);
+  h.body_timeout_ms = ms(ctx_->options.body_timeout);
+  h.idle_timeout_ms = ms(ctx_->options.idle_timeout);
+  h.write_timeout_ms = ms(ctx_->options.write_timeout);
+  h.max_connections = ctx_->options.max_connections;
+  h.max_connections_per_client = ctx_->options.max_client_connections;
   http_ = std::make_unique<HttpServer>(h);
+  ctx_->metrics.transport = &http_->stats();
   register_routes(*http_, *ctx_);
   http_->on_request = [](const HttpRequest& r, int status, double ms) {
     std::fprintf(stderr, "%s %s %s %d %.1f ms\n", r.request_id.c_str(), r.method.c_str(), r.path.c_str(), status, ms);

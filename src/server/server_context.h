@@ -26,6 +26,9 @@ struct ServeOptions {
   int64_t max_body_bytes = 16 * 1024 * 1024;
   std::vector<std::string> cors_origins = {"*"};
   RequestLimits limits;
+  // The transport's deadlines (seconds) and connection caps; see HttpOptions.
+  double header_timeout = 10, body_timeout = 60, idle_timeout = 60, write_timeout = 60;
+  int max_connections = 1024, max_client_connections = 128;
 };
 
 struct ServerContext {
