@@ -30,13 +30,18 @@ export async function startServer(args = [], { env = {} } = {}) {
     proc.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
   });
   const url = `http://127.0.0.1:${port}`;
-  // Wait for the startup models to finish loading.
-  for (let i = 0; i < 600; i++) {
+  // Wait for the startup models to finish loading: /health turns 200 when they have. A server
+  // that is not healthy by then fails here, with its log, rather than later with a wrong status.
+  let healthy = false;
+  for (let i = 0; i < 1200 && !healthy && proc.exitCode === null; i++) {
     try {
-      const r = await fetch(`${url}/health`);
-      if (r.status === 200) break;
+      healthy = (await fetch(`${url}/health`)).status === 200;
     } catch {}
-    await new Promise((r) => setTimeout(r, 100));
+    if (!healthy) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!healthy) {
+    proc.kill('SIGKILL');
+    throw new Error(`server on port ${port} did not become healthy:\n${log}`);
   }
   return {
     url,
