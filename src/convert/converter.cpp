@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -62,13 +63,22 @@ json openvino_config(const CompressionOptions& opt, const ConvertSummary& s) {
   return j;
 }
 
+void check_options(const CompressionOptions& opt) {
+  check(opt.format != WeightFormat::int4 || opt.group_size == -1 || opt.group_size > 0,
+        "--group-size must be positive or -1 (per channel), not ", opt.group_size);
+  check(opt.ratio > 0 && opt.ratio <= 1, "--ratio must be in (0, 1], not ", opt.ratio);
+}
+
+void check_folder(const fs::path& in) {
+  check(fs::is_directory(in), "input folder ", in.string(), " does not exist");
+  check(fs::exists(in / "config.json"), in.string(), ": no config.json (not a Hugging Face model folder)");
+}
+
 }  // namespace
 
 ir::Model build_model(const ModelConfig& cfg, const Checkpoint& ckpt, const CompressionOptions& opt,
                       ConvertSummary* summary, const std::function<void(const std::string&, size_t)>& done) {
-  check(opt.format != WeightFormat::int4 || opt.group_size == -1 || opt.group_size > 0,
-        "--group-size must be positive or -1 (per channel), not ", opt.group_size);
-  check(opt.ratio > 0 && opt.ratio <= 1, "--ratio must be in (0, 1], not ", opt.ratio);
+  check_options(opt);
   std::vector<TensorSpec> specs = expected_tensors(cfg);
   validate(cfg, ckpt, specs);
   auto load = [&](const std::string& name) { return to_f32(ckpt.view(name), name); };
@@ -93,8 +103,7 @@ namespace {
 
 ConvertSummary convert_folder_impl(const std::string& input, const std::string& output, const ConvertOptions& opt) {
   fs::path in(input), out(output);
-  check(fs::is_directory(in), "input folder ", input, " does not exist");
-  check(fs::exists(in / "config.json"), input, ": no config.json (not a Hugging Face model folder)");
+  check_folder(in);
   if (fs::exists(out)) {
     check(opt.overwrite, "output folder ", output, " exists (use --overwrite to replace it)");
     check(fs::is_directory(out), output, " exists and is not a folder");
@@ -106,7 +115,9 @@ ConvertSummary convert_folder_impl(const std::string& input, const std::string& 
 
   fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
   fs::create_directories(parent);
-  fs::path tmp = parent / cat(".", out.filename().string(), ".openarc-tmp-", ::getpid());
+  // The process id and a counter keep two conversions of one process apart.
+  static std::atomic<uint64_t> serial{0};
+  fs::path tmp = parent / cat(".", out.filename().string(), ".openarc-tmp-", ::getpid(), "-", serial++);
   fs::remove_all(tmp);
   fs::create_directories(tmp);
   try {
@@ -115,10 +126,24 @@ ConvertSummary convert_folder_impl(const std::string& input, const std::string& 
     size_t bytes = 0;
     for (const TensorSpec& s : specs) bytes += ckpt.entry(s.name).size;
     Progress progress(specs.size(), bytes, opt.quiet);
+    ConvertProgress state{0, specs.size(), 0, bytes, ""};
+    auto stop_point = [&] {
+      if (opt.stop_requested && opt.stop_requested()) throw Cancelled();
+    };
+    if (opt.on_progress) opt.on_progress(state);
+    stop_point();
     ConvertSummary summary;
-    ir::Model model = build_model(cfg, ckpt, opt.compression, &summary,
-                                  [&](const std::string& name, size_t) { progress.step(name, ckpt.entry(name).size); });
+    ir::Model model = build_model(cfg, ckpt, opt.compression, &summary, [&](const std::string& name, size_t) {
+      size_t size = ckpt.entry(name).size;
+      progress.step(name, size);
+      ++state.done_tensors;
+      state.done_bytes += size;
+      state.tensor = name;
+      if (opt.on_progress) opt.on_progress(state);
+      stop_point();
+    });
     if (opt.prepare) opt.prepare(model);
+    stop_point();
     ir::write_model(model, (tmp / "openvino_model.xml").string(), (tmp / "openvino_model.bin").string());
     for (const char* f : kCopied)
       if (fs::exists(in / f)) fs::copy_file(in / f, tmp / f, fs::copy_options::overwrite_existing);
@@ -129,6 +154,7 @@ ConvertSummary convert_folder_impl(const std::string& input, const std::string& 
       write_json(tmp / "generation_config.json", g);
     }
     write_json(tmp / "openvino_config.json", openvino_config(opt.compression, summary));
+    stop_point();
     if (fs::exists(out)) fs::remove_all(out);
     fs::rename(tmp, out);
     std::string counts;
@@ -143,6 +169,19 @@ ConvertSummary convert_folder_impl(const std::string& input, const std::string& 
 }
 
 }  // namespace
+
+void check_input(const std::string& input, const CompressionOptions& opt) {
+  check_options(opt);
+  try {
+    fs::path in(input);
+    check_folder(in);
+    ModelConfig cfg = load_hf_config((in / "config.json").string());
+    Checkpoint ckpt = Checkpoint::open(input);
+    validate(cfg, ckpt, expected_tensors(cfg));
+  } catch (const fs::filesystem_error& e) {
+    fail("convert: ", e.what());
+  }
+}
 
 ConvertSummary convert_folder(const std::string& input, const std::string& output, const ConvertOptions& opt) {
   try {

@@ -21,11 +21,26 @@ HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req);
 
 // routes_helpers.cpp
 HttpResponse health(ServerContext& ctx, HttpRequest& req);
+// Public: whether the other routes need the API key (the dashboard asks before any call).
+HttpResponse auth_info(ServerContext& ctx, HttpRequest& req);
 HttpResponse tokenize(ServerContext& ctx, HttpRequest& req);
 HttpResponse detokenize(ServerContext& ctx, HttpRequest& req);
 HttpResponse apply_template(ServerContext& ctx, HttpRequest& req);
 HttpResponse prometheus_metrics(ServerContext& ctx, HttpRequest& req);
 HttpResponse devices(ServerContext& ctx, HttpRequest& req);
+
+// routes_model_info.cpp
+HttpResponse model_folders(ServerContext& ctx, HttpRequest& req);
+HttpResponse ov_config_options(ServerContext& ctx, HttpRequest& req);
+HttpResponse model_info(ServerContext& ctx, HttpRequest& req);
+
+// routes_convert.cpp
+HttpResponse convert_model(ServerContext& ctx, HttpRequest& req);
+HttpResponse cancel_conversion(ServerContext& ctx, HttpRequest& req);
+HttpResponse list_conversions(ServerContext& ctx, HttpRequest& req);
+
+// routes_web.cpp: the dashboard's files.
+HttpResponse web_file(ServerContext& ctx, HttpRequest& req);
 
 // generation.cpp: the shared path of the three generation routes.
 HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, ParsedRequest parsed,

@@ -38,6 +38,9 @@ class ModelEntry {
   std::string error;               // when failed
   std::shared_ptr<llm::Pipeline> pipeline;
   std::atomic<int64_t> requests_served{0};
+  // `openarc inspect`'s report of the model, made on the first GET /openarc/model-info.
+  std::mutex ir_summary_mu;
+  nlohmann::json ir_summary;
 
   // The model's turn, held by one request at a time; released when destroyed.
   class Turn {

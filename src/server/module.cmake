@@ -1,4 +1,4 @@
-openarc_module(server DEPS openarc_llm openarc_core nlohmann_json::nlohmann_json Threads::Threads)
+openarc_module(server DEPS openarc_llm openarc_convert openarc_web openarc_core nlohmann_json::nlohmann_json Threads::Threads)
 # Boost.Beast + Asio (header-only, Debian's libboost-dev) are the HTTP transport; only
 # http_server.cpp includes them.
 find_package(Boost 1.74 REQUIRED CONFIG)

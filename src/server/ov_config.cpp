@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 #include "server/api_error.h"
 
@@ -52,7 +53,48 @@ bool bool_value(const std::string& key, const json& v) {
   throw bad_request("ov_config " + key + " must be true/false (or YES/NO)", "ov_config." + key);
 }
 
+struct KeyInfo {
+  const char* key;
+  const char* type;  // integer, choice, boolean, string
+  std::vector<const char*> values;  // choice: the allowed values
+  int64_t min = 0, max = 0;         // integer
+  bool applied;                     // changes what runs (the rest are checked and reported)
+  const char* description;
+};
+
+// The keys pipeline_options() below accepts, in the order a form shows them.
+const std::vector<KeyInfo>& key_table() {
+  static const std::vector<KeyInfo> keys = {
+      {"INFERENCE_NUM_THREADS", "integer", {}, 0, 1024, true, "threads of the model's pool (0: every core)"},
+      {"KV_CACHE_PRECISION", "choice", {"f32", "f16", "bf16", "u8"}, 0, 0, true,
+       "KV cache element type (bf16 and u8 get f16)"},
+      {"CONTEXT_LENGTH", "integer", {}, 1, int64_t{1} << 24, true, "context window in tokens (also MAX_PROMPT_LEN)"},
+      {"PERFORMANCE_HINT", "choice", {"LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"}, 0, 0, false,
+       "reported; one stream serves a model's requests in turn"},
+      {"NUM_STREAMS", "integer", {}, 1, 64, false, "reported (AUTO also accepted)"},
+      {"INFERENCE_PRECISION_HINT", "choice", {"f32", "bf16", "f16"}, 0, 0, false, "reported; activations are f32"},
+      {"CACHE_DIR", "string", {}, 0, 0, false, "reported; compiling takes well under a second"},
+      {"ENABLE_HYPER_THREADING", "boolean", {}, 0, 0, false, "reported; the OS schedules the pool's threads"},
+      {"ENABLE_CPU_PINNING", "boolean", {}, 0, 0, false, "reported; the OS schedules the pool's threads"},
+  };
+  return keys;
+}
+
 }  // namespace
+
+json ov_config_keys() {
+  json out = json::array();
+  for (const KeyInfo& k : key_table()) {
+    json e = {{"key", k.key}, {"type", k.type}, {"applied", k.applied}, {"description", k.description}};
+    if (!k.values.empty()) e["values"] = k.values;
+    if (std::string(k.type) == "integer") {
+      e["min"] = k.min;
+      e["max"] = k.max;
+    }
+    out.push_back(e);
+  }
+  return out;
+}
 
 llm::PipelineOptions pipeline_options(const json& ov, int default_threads, int64_t default_ctx) {
   if (!ov.is_object()) throw bad_request("'ov_config' must be an object", "ov_config");
@@ -77,10 +119,10 @@ llm::PipelineOptions pipeline_options(const json& ov, int default_threads, int64
     } else if (key == "MAX_PROMPT_LEN" || key == "CONTEXT_LENGTH") {
       o.ctx_size = int_value(key, v, 1, int64_t{1} << 24);
     } else {
-      throw bad_request("unknown ov_config key '" + key +
-                            "' (known: INFERENCE_NUM_THREADS, PERFORMANCE_HINT, NUM_STREAMS, INFERENCE_PRECISION_HINT, "
-                            "KV_CACHE_PRECISION, CACHE_DIR, ENABLE_HYPER_THREADING, ENABLE_CPU_PINNING, CONTEXT_LENGTH)",
-                        "ov_config." + key, "unknown_ov_config_key");
+      std::string known;
+      for (const KeyInfo& k : key_table()) known += (known.empty() ? "" : ", ") + std::string(k.key);
+      throw bad_request("unknown ov_config key '" + key + "' (known: " + known + ")", "ov_config." + key,
+                        "unknown_ov_config_key");
     }
   }
   return o;

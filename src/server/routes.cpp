@@ -32,10 +32,21 @@ void register_routes(HttpServer& http, ServerContext& ctx) {
       {"POST", "/optimum/generate", optimum_generate, false},
       // Helpers
       {"GET", "/health", health, true},
+      {"GET", "/openarc/auth", auth_info, true},
       {"POST", "/tokenize", tokenize, false},
       {"POST", "/detokenize", detokenize, false},
       {"POST", "/apply-template", apply_template, false},
       {"GET", "/metrics", prometheus_metrics, false},
+      // What the dashboard (and any client) asks about models, and conversion
+      {"GET", "/openarc/folders", model_folders, false},
+      {"GET", "/openarc/ov-config", ov_config_options, false},
+      {"GET", "/openarc/model-info", model_info, false},
+      {"POST", "/openarc/convert", convert_model, false},
+      {"GET", "/openarc/convert", list_conversions, false},
+      {"POST", "/openarc/convert/cancel", cancel_conversion, false},
+      // The dashboard's files, without the API key (every API call of the page carries it)
+      {"GET", "/", web_file, true},
+      {"GET", "/static/*", web_file, true},
   };
   for (const Entry& e : kRoutes) {
     Fn fn = e.handler;

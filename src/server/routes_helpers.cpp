@@ -1,4 +1,4 @@
-// Helpers the dashboard and clients use: /health, /tokenize, /detokenize, /apply-template,
+// Helpers the dashboard and clients use: /health, /openarc/auth, /tokenize, /detokenize, /apply-template,
 // /metrics, /v1/devices.
 #include <nlohmann/json.hpp>
 
@@ -32,6 +32,10 @@ std::vector<tokenizer::TokenId> token_ids(const json& body, const tokenizer::Tok
 HttpResponse health(ServerContext& ctx, HttpRequest&) {
   if (ctx.startup_loading || ctx.registry.any_loading()) return json_response({{"status", "loading"}}, 503);
   return json_response({{"status", "ok"}});
+}
+
+HttpResponse auth_info(ServerContext& ctx, HttpRequest&) {
+  return json_response({{"auth_required", !ctx.options.api_key.empty()}});
 }
 
 HttpResponse tokenize(ServerContext& ctx, HttpRequest& req) {

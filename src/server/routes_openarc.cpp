@@ -9,37 +9,12 @@
 #include "runtime/devices.h"
 #include "server/api_error.h"
 #include "server/handlers.h"
+#include "server/models_dir.h"
 #include "server/ov_config.h"
 
 namespace openarc::server {
 namespace fs = std::filesystem;
-namespace {
-
 using nlohmann::json;
-
-// A model path from a request: inside --models-dir when that is set (no "..", no symlink
-// escape), else any folder; a bare name is looked up in --models-dir.
-std::string resolve_model_path(const ServerContext& ctx, const std::string& requested) {
-  if (requested.empty()) throw bad_request("'id_model' (the model's folder) is required", "id_model");
-  const std::string& root = ctx.options.models_dir;
-  if (root.empty()) {
-    if (!fs::is_directory(requested)) throw bad_request("model folder '" + requested + "' does not exist", "id_model");
-    return fs::canonical(requested).string();
-  }
-  fs::path base = fs::canonical(root);
-  fs::path candidate = fs::path(requested).is_absolute() ? fs::path(requested) : base / requested;
-  std::error_code ec;
-  fs::path real = fs::canonical(candidate, ec);
-  if (ec) throw bad_request("model '" + requested + "' does not exist in the models folder", "id_model");
-  auto rel = real.lexically_relative(base);
-  if (rel.empty() || *rel.begin() == "..")
-    throw ApiError(403, "permission_error", "model path '" + requested + "' is outside the models folder", "id_model",
-                   "path_not_allowed");
-  if (!fs::is_directory(real)) throw bad_request("model '" + requested + "' is not a folder", "id_model");
-  return real.string();
-}
-
-}  // namespace
 
 HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
   json body = parse_body(req.body);
@@ -52,7 +27,7 @@ HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
   };
   LoadRequest lr;
   std::string requested = str("id_model", str("model_path", str("model", "")));
-  lr.path = resolve_model_path(ctx, requested);
+  lr.path = resolve_model_path(ctx, requested, "id_model");
   lr.name = str("model_name", fs::path(lr.path).filename().string());
   if (lr.name.empty()) throw bad_request("'model_name' must not be empty", "model_name");
   std::string device = str("device", "CPU");

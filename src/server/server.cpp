@@ -79,8 +79,8 @@ int run_server(ServeOptions options) {
   server.bind();
   const ServeOptions& o = server.context().options;
   std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
-  // The dashboard's address joins this line when the dashboard exists.
   std::fprintf(stderr, "openarc: API       http://%s:%d/v1\n", host.c_str(), server.port());
+  std::fprintf(stderr, "openarc: dashboard http://%s:%d/\n", host.c_str(), server.port());
   // Set before the loader starts, so no /health request can come between.
   server.context().startup_loading = !o.models.empty();
   std::thread loader([&server] { server.load_startup_models(); });

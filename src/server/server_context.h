@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/conversions.h"
 #include "server/metrics.h"
 #include "server/model_registry.h"
 #include "server/openai_request.h"
@@ -16,7 +17,8 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8000;
   std::vector<std::string> models;  // DIR or DIR=NAME
-  std::string models_dir;           // when set, /optimum/model/load accepts paths inside it only
+  std::string models_dir;           // when set, /optimum/model/load accepts paths inside it only;
+                                    // /openarc/convert reads and writes inside it (only)
   std::string api_key;
   std::string tool_parser;          // --tool-parser for the --model models (empty: detected)
   int threads = 0;
@@ -35,6 +37,7 @@ struct ServerContext {
   ServeOptions options;
   ModelRegistry registry;
   Metrics metrics;
+  Conversions conversions;
   std::atomic<bool> stopping{false};
   // The startup models (--model) are still being loaded: /health says "loading" until they are.
   std::atomic<bool> startup_loading{false};

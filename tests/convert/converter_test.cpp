@@ -159,6 +159,37 @@ TEST(Converter, RefusesBadInputsAndLeavesNothing) {
               HasSubstr("does not exist"));
 }
 
+// The server's conversion route follows a conversion and may stop it: progress before the first
+// tensor and after each one, and a stop between tensors leaves neither output nor temporary folder.
+TEST(Converter, ReportsProgressAndStopsWhenAskedLeavingNothing) {
+  test::TempDir dir;
+  ConvertOptions o = quiet();
+  std::vector<ConvertProgress> seen;
+  o.on_progress = [&](const ConvertProgress& p) { seen.push_back(p); };
+  convert_folder(kModel, dir.file("out"), o);
+  ASSERT_GE(seen.size(), 3u);
+  EXPECT_EQ(seen.front().done_tensors, 0u);
+  EXPECT_TRUE(seen.front().tensor.empty());
+  EXPECT_EQ(seen.back().done_tensors, seen.back().total_tensors);
+  EXPECT_EQ(seen.back().done_bytes, seen.back().total_bytes);
+  EXPECT_FALSE(seen.back().tensor.empty());
+  EXPECT_EQ(seen.size(), seen.back().total_tensors + 1);
+
+  int steps = 0;
+  o.on_progress = [&](const ConvertProgress&) { ++steps; };
+  o.stop_requested = [&] { return steps > 3; };
+  EXPECT_THROW(convert_folder(kModel, dir.file("stopped"), o), Cancelled);
+  EXPECT_FALSE(fs::exists(dir.file("stopped")));
+  for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_EQ(e.path().filename(), "out") << "left behind: " << e.path();
+
+  // check_input finds what convert_folder would refuse, without writing anything.
+  EXPECT_NO_THROW(check_input(kModel, {}));
+  EXPECT_THAT(error_of([&] { check_input(dir.file("nowhere"), {}); }), HasSubstr("does not exist"));
+  CompressionOptions bad;
+  bad.ratio = 0;
+  EXPECT_THAT(error_of([&] { check_input(kModel, bad); }), HasSubstr("--ratio must be in (0, 1]"));
+}
+
 TEST(Converter, RefusesAWeightOfTheWrongDtype) {
   test::TempDir dir;
   test::write_text(dir.file("config.json"),
