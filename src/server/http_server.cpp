@@ -31,6 +31,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "core/error.h"
 #include "server/api_error.h"
@@ -696,13 +697,18 @@ void HttpServer::stop() {
     return;
   }
   Impl& impl = *impl_;
-  auto each = [&impl](void (Connection::*fn)()) {
+  // Takes references under the lock but uses and drops them outside it: the last reference to a
+  // connection runs its destructor, which takes the lock itself.
+  auto alive_connections = [&impl] {
+    std::vector<std::shared_ptr<Connection>> alive;
     std::lock_guard<std::mutex> lock(impl.mu);
-    for (Connection* c : impl.live) {
-      // A connection being destroyed is still listed until its destructor takes the lock.
-      std::shared_ptr<Connection> alive = c->weak_from_this().lock();
-      if (alive) asio::post(alive->executor(), [alive, fn] { ((*alive).*fn)(); });
-    }
+    for (Connection* c : impl.live)  // one being destroyed is listed until its destructor runs
+      if (std::shared_ptr<Connection> p = c->weak_from_this().lock()) alive.push_back(std::move(p));
+    return alive;
+  };
+  auto each = [&](void (Connection::*fn)()) {
+    for (std::shared_ptr<Connection>& alive : alive_connections())
+      asio::post(alive->executor(), [alive, fn] { ((*alive).*fn)(); });
   };
   asio::post(impl.ioc, [&impl] {
     error_code ignored;
@@ -724,9 +730,9 @@ void HttpServer::stop() {
   impl.ioc.stop();
   lock.lock();
   impl.changed.wait(lock, [&] { return !impl.running; });
+  lock.unlock();
   // No event-loop thread runs now: release the workers still waiting on a write.
-  for (Connection* c : impl.live)
-    if (std::shared_ptr<Connection> alive = c->weak_from_this().lock()) alive->abandon();
+  for (std::shared_ptr<Connection>& alive : alive_connections()) alive->abandon();
 }
 
 }  // namespace openarc::server

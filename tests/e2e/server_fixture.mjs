@@ -50,8 +50,17 @@ export async function startServer(args = [], { env = {} } = {}) {
     log: () => log,
     async stop() {
       if (proc.exitCode !== null) return proc.exitCode;
+      // The server's grace period for open streams is 10 s plus 2 s to cut them: a server still
+      // running well after that is stuck, and the test says so instead of hanging the suite.
+      const exited = new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
       proc.kill('SIGTERM');
-      return await new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+      let timer;
+      const stuck = new Promise((resolve) => (timer = setTimeout(() => resolve('stuck'), 20000)));
+      const code = await Promise.race([exited, stuck]);
+      clearTimeout(timer);
+      if (code !== 'stuck') return code;
+      proc.kill('SIGKILL');
+      throw new Error(`server did not exit within 20 s of SIGTERM:\n${log.slice(-2000)}`);
     },
   };
 }

@@ -1,10 +1,14 @@
 // The transport over real sockets: RFC 9112 message framing, Expect: 100-continue, the
 // header/body/idle deadlines (configured short here), the per-client connection cap, slow
-// clients that must not starve others, and a disconnect seen while a request is handled.
+// clients that must not starve others, a disconnect seen while a request is handled, and stop()
+// with connections open.
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -273,6 +277,30 @@ TEST_F(HttpTransportTest, PipelinedRequestsAreAnsweredInOrder) {
   ASSERT_NE(c, std::string::npos) << r;
   EXPECT_LT(a, b);
   EXPECT_LT(b, c);
+}
+
+// stop() with many keep-alive connections open returns promptly. It once deadlocked when the
+// last reference to a connection was dropped while the server's connection list was locked.
+TEST_F(HttpTransportTest, StopWithManyOpenConnectionsReturns) {
+  for (int round = 0; round < 10; ++round) {
+    start();
+    std::vector<int> open;
+    for (int i = 0; i < 40; ++i) {
+      open.push_back(connect_loopback(port_));
+      send_text(open.back(), "GET /health HTTP/1.1\r\n\r\n");
+      EXPECT_EQ(status_of(read_until(open.back(), "\"ok\"}")), 200);
+    }
+    auto stopped = std::async(std::launch::async, [this] { server_->stop(); });
+    if (stopped.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+      // A deadlocked stop() cannot be joined: end the test binary rather than hang the suite.
+      ADD_FAILURE() << "stop() did not return within 20 s with 40 open connections";
+      std::fflush(stdout);
+      std::_Exit(1);
+    }
+    thread_.join();
+    for (int fd : open) ::close(fd);
+    server_.reset();
+  }
 }
 
 }  // namespace
