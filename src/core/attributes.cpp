@@ -5,24 +5,21 @@
 #include <cstdlib>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace openarc {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
+// Attribute values in IR XML may carry spaces, tabs and line breaks around them.
+constexpr std::string_view kBlanks = " \t\n";
 
 bool parse_i64(std::string_view s, int64_t& out) {
-  s = trim(s);
+  s = trim(s, kBlanks);
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return !s.empty() && ec == std::errc() && p == s.data() + s.size();
 }
 
 bool parse_f64(std::string_view s, double& out) {
-  std::string text(trim(s));
+  std::string text(trim(s, kBlanks));
   if (text.empty()) return false;
   char* end = nullptr;
   errno = 0;
@@ -33,7 +30,7 @@ bool parse_f64(std::string_view s, double& out) {
 template <typename T, typename Parse>
 std::vector<T> parse_list(const std::string& key, const std::string& text, Parse parse) {
   std::vector<T> out;
-  std::string_view s = trim(text);
+  std::string_view s = trim(text, kBlanks);
   if (s.empty()) return out;
   while (true) {
     size_t comma = s.find(',');
@@ -95,7 +92,7 @@ double Attributes::f64(const std::string& key) const {
 double Attributes::f64(const std::string& key, double def) const { return has(key) ? f64(key) : def; }
 
 bool Attributes::boolean(const std::string& key) const {
-  std::string v(trim(str(key)));
+  std::string v(trim(str(key), kBlanks));
   if (v == "true" || v == "1" || v == "True") return true;
   if (v == "false" || v == "0" || v == "False") return false;
   fail("attribute '", key, "': expected true or false, got \"", v, "\"");
@@ -122,7 +119,7 @@ std::string Attributes::choice(const std::string& key, const std::vector<std::st
     check(def.has_value(), "missing attribute '", key, "'");
     return *def;
   }
-  std::string val(trim(*v));
+  std::string val(trim(*v, kBlanks));
   for (const std::string& a : allowed)
     if (a == val) return val;
   std::string list;

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "ir/constant_data.h"
 #include "ir/rt_info_xml.h"
 #include "ir/tensor_names.h"
@@ -21,16 +22,8 @@
 namespace openarc::ir {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n' || s.front() == '\r'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
 std::optional<int64_t> parse_int(std::string_view s) {
-  s = trim(s);
+  s = trim(s, " \t\n\r");
   int64_t v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec != std::errc() || p != s.data() + s.size()) return std::nullopt;

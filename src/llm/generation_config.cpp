@@ -5,6 +5,8 @@
 #include <cmath>
 #include <type_traits>
 
+#include "core/text.h"
+
 namespace openarc::llm {
 
 namespace {
@@ -57,12 +59,6 @@ void check_token_id(std::string_view setting, int64_t id, int64_t vocab_size) {
   if (id < 0) setting_fail(setting, setting, " has a negative token id ", id);
   if (vocab_size > 0 && id >= vocab_size)
     setting_fail(setting, setting, " has token id ", id, ", beyond the vocabulary of ", vocab_size, " tokens");
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 int64_t parse_int(std::string_view setting, std::string_view text) {

@@ -10,31 +10,31 @@ namespace openarc::llm {
 
 namespace {
 
-constexpr std::string_view kOpen = "<|START_ACTION|>";
-constexpr std::string_view kClose = "<|END_ACTION|>";
+constexpr std::string_view kActionOpen = "<|START_ACTION|>";
+constexpr std::string_view kActionClose = "<|END_ACTION|>";
 
 class CommandR7bParser final : public ToolParser {
  public:
   std::string_view name() const override { return "command_r7b"; }
-  std::vector<StartMarker> start_markers() const override { return {{std::string(kOpen)}}; }
-  std::vector<std::string> format_markers() const override { return {std::string(kOpen), std::string(kClose)}; }
+  std::vector<StartMarker> start_markers() const override { return {{std::string(kActionOpen)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kActionOpen), std::string(kActionClose)}; }
   std::vector<std::string> dropped_markers() const override {
     return {"<|START_RESPONSE|>", "<|END_RESPONSE|>", "<|END_OF_TURN_TOKEN|>"};
   }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
-    const size_t i = skip_json_space(region, kOpen.size());
+    const size_t i = skip_json_space(region, kActionOpen.size());
     if (i >= region.size()) return {};
     if (region[i] != '[') return CallScan::invalid();
     CallScan out = scan_call_list(region, i, {{"tool_name", "name"}, {"parameters", "arguments"}}, tools);
     if (out.status != ScanStatus::complete) return out;
     const size_t j = skip_json_space(region, out.end);
-    const int close = match_word(region, j, kClose);
+    const int close = match_word(region, j, kActionClose);
     if (close == -1 && !final) {
       out.status = ScanStatus::incomplete;
       return out;
     }
-    if (close == 1) out.end = j + kClose.size();
+    if (close == 1) out.end = j + kActionClose.size();
     return out;
   }
 };

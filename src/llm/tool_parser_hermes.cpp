@@ -9,18 +9,18 @@ namespace openarc::llm {
 
 namespace {
 
-constexpr std::string_view kOpen = "<tool_call>";
-constexpr std::string_view kClose = "</tool_call>";
+constexpr std::string_view kHermesOpen = "<tool_call>";
+constexpr std::string_view kHermesClose = "</tool_call>";
 
 class HermesParser final : public ToolParser {
  public:
   std::string_view name() const override { return "hermes"; }
-  std::vector<StartMarker> start_markers() const override { return {{std::string(kOpen)}}; }
+  std::vector<StartMarker> start_markers() const override { return {{std::string(kHermesOpen)}}; }
   std::vector<std::string> dropped_markers() const override { return {"<|im_end|>", "<|endoftext|>"}; }
-  std::vector<std::string> format_markers() const override { return {std::string(kOpen), std::string(kClose)}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kHermesOpen), std::string(kHermesClose)}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
-    const size_t body = skip_json_space(region, kOpen.size());
+    const size_t body = skip_json_space(region, kHermesOpen.size());
     if (body >= region.size()) return {};
     if (region[body] != '{') return CallScan::invalid();
     ObjectCall c = scan_call_object(region, body, {{"name"}, {"arguments", "parameters"}}, tools);
@@ -30,9 +30,9 @@ class HermesParser final : public ToolParser {
     out.calls.push_back(std::move(c.call));
     if (c.status == ScanStatus::incomplete) return out;
     const size_t after = skip_json_space(region, c.end);
-    switch (match_word(region, after, kClose)) {
+    switch (match_word(region, after, kHermesClose)) {
       case 1:
-        out.end = after + kClose.size();
+        out.end = after + kHermesClose.size();
         break;
       case -1:
         if (!final) {

@@ -10,21 +10,21 @@ namespace openarc::llm {
 namespace {
 
 constexpr std::string_view kFunctools = "functools[";
-constexpr std::string_view kOpen = "<|tool_call|>";
-constexpr std::string_view kClose = "<|/tool_call|>";
+constexpr std::string_view kPhi4Open = "<|tool_call|>";
+constexpr std::string_view kPhi4Close = "<|/tool_call|>";
 
 class Phi4MiniParser final : public ToolParser {
  public:
   std::string_view name() const override { return "phi4_mini"; }
-  std::vector<StartMarker> start_markers() const override { return {{std::string(kFunctools)}, {std::string(kOpen)}}; }
-  std::vector<std::string> format_markers() const override { return {std::string(kFunctools), std::string(kOpen), std::string(kClose)}; }
+  std::vector<StartMarker> start_markers() const override { return {{std::string(kFunctools)}, {std::string(kPhi4Open)}}; }
+  std::vector<std::string> format_markers() const override { return {std::string(kFunctools), std::string(kPhi4Open), std::string(kPhi4Close)}; }
   std::vector<std::string> dropped_markers() const override { return {"<|end|>", "<|endoftext|>"}; }
 
   CallScan scan(std::string_view region, const ToolSet& tools, bool final) const override {
     const CallKeys keys{{"name"}, {"arguments", "parameters"}};
     if (region.starts_with(kFunctools)) return scan_call_list(region, kFunctools.size() - 1, keys, tools);
 
-    return scan_calls_then_close(region, skip_json_space(region, kOpen.size()), keys, tools, kClose, final);
+    return scan_calls_then_close(region, skip_json_space(region, kPhi4Open.size()), keys, tools, kPhi4Close, final);
   }
 };
 

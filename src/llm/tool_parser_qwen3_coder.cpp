@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "llm/tool_call_json.h"
 #include "llm/tool_parser_families.h"
 
@@ -34,18 +35,12 @@ constexpr std::string_view kParameterEnd = "</parameter>";
 
 std::string dump(const ordered_json& v) { return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 // The JSON a raw parameter value stands for, given its schema type ("" when unknown).
 std::string typed_value(std::string_view raw, const std::string& type) {
   if (raw.starts_with('\n')) raw.remove_prefix(1);
   if (raw.ends_with('\n')) raw.remove_suffix(1);
   if (type == "string") return dump(raw);
-  const std::string_view t = trim(raw);
+  const std::string_view t = trim(raw, kAsciiWhitespace);
   ordered_json v;
   try {
     v = ordered_json::parse(t);

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "server/api_error.h"
 #include "server/worker_pool.h"
 
@@ -52,18 +53,6 @@ constexpr size_t kReadChunk = 4096;
 constexpr size_t kMaxReadAhead = 64 * 1024;
 constexpr auto kDrainTime = std::chrono::milliseconds(1000);
 constexpr size_t kMaxDrainBytes = 1 << 20;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string seconds_text(int ms) {
   char buf[32];
@@ -287,7 +276,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       std::vector<std::string> list;
       for (size_t start = 0; start <= codings.size();) {
         size_t comma = std::min(codings.find(',', start), codings.size());
-        std::string item = lower(trim(std::string_view(codings).substr(start, comma - start)));
+        std::string item = ascii_lower(trim(std::string_view(codings).substr(start, comma - start)));
         if (!item.empty()) list.push_back(item);
         start = comma + 1;
       }
@@ -303,10 +292,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request_.target = std::string(h.target());
     if (std::string error = split_target(request_.target, request_.method, request_.path, request_.query); !error.empty())
       return respond_error(400, "invalid_request_error", error);
-    for (const auto& field : h) request_.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    for (const auto& field : h) request_.headers.emplace_back(ascii_lower(field.name_string()), std::string(field.value()));
     bool expect_continue = false;
     if (auto it = h.find(http::field::expect); it != h.end()) {
-      if (lower(trim(it->value())) != "100-continue")
+      if (ascii_lower(trim(it->value())) != "100-continue")
         return respond_error(417, "invalid_request_error",
                              "unsupported Expect: '" + std::string(it->value()) + "' (only 100-continue is)");
       expect_continue = !parser_->is_done();
@@ -494,7 +483,7 @@ std::string Connection::split_target(const std::string& target, const std::strin
   }
   if (t.empty() || t.front() != '/') {
     size_t scheme_end = t.find("://");
-    std::string scheme = scheme_end == std::string_view::npos ? "" : lower(t.substr(0, scheme_end));
+    std::string scheme = scheme_end == std::string_view::npos ? "" : ascii_lower(t.substr(0, scheme_end));
     if (scheme != "http" && scheme != "https")
       return "request target must be a path (/...) or an absolute http:// URL, not '" +
              std::string(t.substr(0, 64)) + "'";

@@ -2,19 +2,12 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace openarc::server {
-namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 std::string HttpRequest::header(std::string_view name) const {
-  std::string key = lower(name);
+  std::string key = ascii_lower(name);
   for (const auto& [k, v] : headers)
     if (k == key) return v;
   return "";

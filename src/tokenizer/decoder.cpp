@@ -10,8 +10,6 @@ namespace openarc::tokenizer {
 
 namespace {
 
-constexpr const char* kReplacementChar = "\xEF\xBF\xBD";
-
 void replace_all(std::string& s, std::string_view from, std::string_view to) {
   std::string out;
   size_t last = 0;

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "tokenizer/decoder.h"
+#include "tokenizer/utf8.h"
 
 namespace openarc::tokenizer {
 
 namespace {
 
-constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
 constexpr size_t kWindowTokens = 8;  // commit once a window holds this many ids
 constexpr size_t kLongWindow = 64;   // a held window this long looks for an earlier commit point
 constexpr size_t kBackoff = 8;       // ... among its last positions

@@ -9,6 +9,9 @@
 
 namespace openarc::tokenizer {
 
+// U+FFFD, what a byte that is not valid UTF-8 decodes to.
+inline constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
+
 // Decodes the code point starting at s[i] (which must be a valid UTF-8 string) and advances i.
 char32_t next_code_point(std::string_view s, size_t& i);
 // Byte length of the UTF-8 character whose lead byte is `lead` (1 for stray bytes).

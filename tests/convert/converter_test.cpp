@@ -11,6 +11,7 @@
 
 #include "convert/synthetic.h"
 #include "core/error.h"
+#include "error_of.h"
 #include "ir/reader.h"
 #include "run_model.h"
 #include "test_dir.h"
@@ -21,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-const std::string kModel = OPENARC_SOURCE_DIR "/models/stories260K";
 
 ConvertOptions quiet() {
   ConvertOptions o;
@@ -36,21 +36,12 @@ std::vector<std::string> listing(const fs::path& dir) {
   return v;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(Converter, WritesTheIrFolderWithOptimumInterface) {
   test::TempDir dir;
   ConvertOptions opt = quiet();
   opt.compression.format = WeightFormat::int8;
   opt.prepare = [](ir::Model& m) { graph::bind(m); };
-  ConvertSummary s = convert_folder(kModel, dir.file("ir"), opt);
+  ConvertSummary s = convert_folder(test::kDemoModel, dir.file("ir"), opt);
   EXPECT_EQ(listing(dir.path()), (std::vector<std::string>{"ir"}));  // no temporary folder left
   EXPECT_EQ(listing(dir.path() / "ir"),
             (std::vector<std::string>{"config.json", "generation_config.json", "openvino_config.json",
@@ -99,18 +90,18 @@ TEST(Converter, RefusesAnExistingOutputUnlessOverwrite) {
   test::TempDir dir;
   fs::create_directories(dir.file("ir"));
   test::write_text(dir.file("ir/keep.txt"), "x");
-  EXPECT_THAT(error_of([&] { convert_folder(kModel, dir.file("ir"), quiet()); }),
+  EXPECT_THAT(error_of([&] { convert_folder(test::kDemoModel, dir.file("ir"), quiet()); }),
               HasSubstr("exists (use --overwrite to replace it)"));
   EXPECT_TRUE(fs::exists(dir.file("ir/keep.txt")));
   ConvertOptions o = quiet();
   o.overwrite = true;
-  convert_folder(kModel, dir.file("ir"), o);
+  convert_folder(test::kDemoModel, dir.file("ir"), o);
   EXPECT_FALSE(fs::exists(dir.file("ir/keep.txt")));
   EXPECT_TRUE(fs::exists(dir.file("ir/openvino_model.xml")));
   // Overwriting a Hugging Face folder by mistake is refused even with --overwrite.
   EXPECT_THAT(error_of([&] {
-                fs::copy(kModel, dir.file("hf"));
-                convert_folder(kModel, dir.file("hf"), o);
+                fs::copy(test::kDemoModel, dir.file("hf"));
+                convert_folder(test::kDemoModel, dir.file("hf"), o);
               }),
               HasSubstr("holds a Hugging Face model"));
 }
@@ -119,7 +110,7 @@ TEST(Converter, RefusesAnExistingOutputUnlessOverwrite) {
 std::string convert_edited(const test::TempDir& dir, const std::function<void(const fs::path&)>& edit) {
   fs::path in = dir.path() / "in";
   fs::remove_all(in);
-  fs::copy(kModel, in);
+  fs::copy(test::kDemoModel, in);
   for (const auto& e : fs::directory_iterator(in)) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
   edit(in);
   std::string err = error_of([&] { convert_folder(in.string(), dir.file("out"), quiet()); });
@@ -166,7 +157,7 @@ TEST(Converter, ReportsProgressAndStopsWhenAskedLeavingNothing) {
   ConvertOptions o = quiet();
   std::vector<ConvertProgress> seen;
   o.on_progress = [&](const ConvertProgress& p) { seen.push_back(p); };
-  convert_folder(kModel, dir.file("out"), o);
+  convert_folder(test::kDemoModel, dir.file("out"), o);
   ASSERT_GE(seen.size(), 3u);
   EXPECT_EQ(seen.front().done_tensors, 0u);
   EXPECT_TRUE(seen.front().tensor.empty());
@@ -178,16 +169,16 @@ TEST(Converter, ReportsProgressAndStopsWhenAskedLeavingNothing) {
   int steps = 0;
   o.on_progress = [&](const ConvertProgress&) { ++steps; };
   o.stop_requested = [&] { return steps > 3; };
-  EXPECT_THROW(convert_folder(kModel, dir.file("stopped"), o), Cancelled);
+  EXPECT_THROW(convert_folder(test::kDemoModel, dir.file("stopped"), o), Cancelled);
   EXPECT_FALSE(fs::exists(dir.file("stopped")));
   for (const auto& e : fs::directory_iterator(dir.path())) EXPECT_EQ(e.path().filename(), "out") << "left behind: " << e.path();
 
   // check_input finds what convert_folder would refuse, without writing anything.
-  EXPECT_NO_THROW(check_input(kModel, {}));
+  EXPECT_NO_THROW(check_input(test::kDemoModel, {}));
   EXPECT_THAT(error_of([&] { check_input(dir.file("nowhere"), {}); }), HasSubstr("does not exist"));
   CompressionOptions bad;
   bad.ratio = 0;
-  EXPECT_THAT(error_of([&] { check_input(kModel, bad); }), HasSubstr("--ratio must be in (0, 1]"));
+  EXPECT_THAT(error_of([&] { check_input(test::kDemoModel, bad); }), HasSubstr("--ratio must be in (0, 1]"));
 }
 
 TEST(Converter, RefusesAWeightOfTheWrongDtype) {

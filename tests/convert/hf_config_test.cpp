@@ -21,7 +21,7 @@ std::string config(const std::string& arch, const std::string& extra = "") {
          (extra.empty() ? "" : "," + extra) + "}";
 }
 
-std::string error_of(const std::string& text) {
+std::string config_error(const std::string& text) {
   try {
     parse_hf_config(text, "config.json");
   } catch (const Error& e) {
@@ -107,24 +107,24 @@ TEST(HfConfig, RopeScaling) {
   EXPECT_EQ(l3.rope_scaling->factor, 8.0);
   ModelConfig lin = parse_hf_config(config("LlamaForCausalLM", R"("rope_scaling":{"type":"linear","factor":2})"), "c");
   EXPECT_EQ(lin.rope_scaling->type, "linear");
-  EXPECT_THAT(error_of(config("LlamaForCausalLM", R"("rope_scaling":{"type":"yarn","factor":2})")),
+  EXPECT_THAT(config_error(config("LlamaForCausalLM", R"("rope_scaling":{"type":"yarn","factor":2})")),
               HasSubstr("rope_scaling type 'yarn' is not supported"));
-  EXPECT_THAT(error_of(config("Phi3ForCausalLM", R"("rope_scaling":{"type":"longrope","factor":2})")),
+  EXPECT_THAT(config_error(config("Phi3ForCausalLM", R"("rope_scaling":{"type":"longrope","factor":2})")),
               HasSubstr("'longrope'"));
 }
 
 TEST(HfConfig, RefusesBadConfigs) {
-  EXPECT_THAT(error_of(config("GPTNeoXForCausalLM")),
+  EXPECT_THAT(config_error(config("GPTNeoXForCausalLM")),
               HasSubstr("architecture 'GPTNeoXForCausalLM' is not supported (supported: LlamaForCausalLM, "
                         "MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, Phi3ForCausalLM, "
                         "GemmaForCausalLM, Gemma2ForCausalLM)"));
-  EXPECT_THAT(error_of("{}"), HasSubstr("missing 'architectures'"));
-  EXPECT_THAT(error_of("{"), HasSubstr("malformed JSON"));
-  EXPECT_THAT(error_of(R"({"architectures":["LlamaForCausalLM"],"hidden_size":64})"), HasSubstr("'intermediate_size'"));
-  EXPECT_THAT(error_of(config("LlamaForCausalLM", R"("num_key_value_heads":3)")), HasSubstr("not a multiple"));
-  EXPECT_THAT(error_of(config("LlamaForCausalLM", R"("rope_theta":"big")")), HasSubstr("'rope_theta' must be a number"));
-  EXPECT_THAT(error_of(config("LlamaForCausalLM", R"("hidden_act":"relu")")), HasSubstr("'relu' is not supported"));
-  EXPECT_THAT(error_of(config("LlamaForCausalLM", R"("vocab_size":0)")), HasSubstr("'vocab_size' must be positive"));
+  EXPECT_THAT(config_error("{}"), HasSubstr("missing 'architectures'"));
+  EXPECT_THAT(config_error("{"), HasSubstr("malformed JSON"));
+  EXPECT_THAT(config_error(R"({"architectures":["LlamaForCausalLM"],"hidden_size":64})"), HasSubstr("'intermediate_size'"));
+  EXPECT_THAT(config_error(config("LlamaForCausalLM", R"("num_key_value_heads":3)")), HasSubstr("not a multiple"));
+  EXPECT_THAT(config_error(config("LlamaForCausalLM", R"("rope_theta":"big")")), HasSubstr("'rope_theta' must be a number"));
+  EXPECT_THAT(config_error(config("LlamaForCausalLM", R"("hidden_act":"relu")")), HasSubstr("'relu' is not supported"));
+  EXPECT_THAT(config_error(config("LlamaForCausalLM", R"("vocab_size":0)")), HasSubstr("'vocab_size' must be positive"));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "graph/bind.h"
@@ -11,6 +12,9 @@
 #include "runtime/compiled_model.h"
 
 namespace openarc::convert::test {
+
+// The bundled demo model's Hugging Face folder.
+inline const std::string kDemoModel = OPENARC_SOURCE_DIR "/models/stories260K";
 
 // input_ids [1, n], attention_mask ones [1, past + n], position_ids past .. past + n - 1, beam_idx [0].
 inline const Tensor& run_step(runtime::InferRequest& req, const std::vector<int64_t>& ids, int64_t past) {

@@ -30,7 +30,7 @@ std::string f32_bytes(std::initializer_list<float> v) {
   return s;
 }
 
-std::string error_of(const std::string& path) {
+std::string safetensors_error(const std::string& path) {
   try {
     SafetensorsFile::open(path);
   } catch (const Error& e) {
@@ -67,27 +67,27 @@ TEST(Safetensors, RefusesTruncatedAndCorruptFiles) {
   std::string good = file_bytes(header, f32_bytes({1, 2, 3, 4}));
 
   test::write_text(dir.file("short.st"), good.substr(0, good.size() - 3));
-  EXPECT_THAT(error_of(dir.file("short.st")), HasSubstr("outside the data section"));
+  EXPECT_THAT(safetensors_error(dir.file("short.st")), HasSubstr("outside the data section"));
 
   test::write_text(dir.file("tiny.st"), std::string("\x10\x00\x00", 3));
-  EXPECT_THAT(error_of(dir.file("tiny.st")), HasSubstr("truncated"));
+  EXPECT_THAT(safetensors_error(dir.file("tiny.st")), HasSubstr("truncated"));
 
   test::write_text(dir.file("cut_header.st"), good.substr(0, 20));
-  EXPECT_THAT(error_of(dir.file("cut_header.st")), HasSubstr("truncated"));
+  EXPECT_THAT(safetensors_error(dir.file("cut_header.st")), HasSubstr("truncated"));
 
   test::write_text(dir.file("json.st"), file_bytes("{\"a\":", ""));
-  EXPECT_THAT(error_of(dir.file("json.st")), HasSubstr("malformed safetensors header"));
+  EXPECT_THAT(safetensors_error(dir.file("json.st")), HasSubstr("malformed safetensors header"));
 
   std::string huge(8, '\xff');
   test::write_text(dir.file("huge.st"), huge + "{}");
-  EXPECT_THAT(error_of(dir.file("huge.st")), HasSubstr("implausible"));
+  EXPECT_THAT(safetensors_error(dir.file("huge.st")), HasSubstr("implausible"));
 }
 
 TEST(Safetensors, RefusesInconsistentEntries) {
   TempDir dir;
   auto err = [&](const std::string& header, const std::string& data) {
     test::write_text(dir.file("x.st"), file_bytes(header, data));
-    return error_of(dir.file("x.st"));
+    return safetensors_error(dir.file("x.st"));
   };
   std::string d16 = f32_bytes({1, 2, 3, 4});
   EXPECT_THAT(err(R"({"a":{"dtype":"F32","shape":[3],"data_offsets":[0,16]}})", d16), HasSubstr("needs 12"));

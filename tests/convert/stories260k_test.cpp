@@ -14,7 +14,6 @@
 namespace openarc::convert {
 namespace {
 
-const std::string kModel = OPENARC_SOURCE_DIR "/models/stories260K";
 const std::string kReference = OPENARC_SOURCE_DIR "/tests/reference/stories260K-greedy.json";
 
 struct Case {
@@ -35,7 +34,7 @@ TEST(Stories260K, Fp32GreedyMatchesLlama2c) {
   ConvertOptions opt;
   opt.quiet = true;
   opt.prepare = [](ir::Model& m) { graph::bind(m); };
-  convert_folder(kModel, dir.file("ir"), opt);
+  convert_folder(test::kDemoModel, dir.file("ir"), opt);
   // Through the files, as a user would load them.
   auto compiled = test::compile(ir::read_model(dir.file("ir/openvino_model.xml")));
   auto req = compiled->create_infer_request();

@@ -15,7 +15,6 @@
 namespace openarc::convert {
 namespace {
 
-const std::string kModel = OPENARC_SOURCE_DIR "/models/stories260K";
 
 // An original story in the style of the model's training data.
 const char* const kText =
@@ -44,8 +43,8 @@ struct Quality {
 };
 
 Quality measure(const CompressionOptions& opt, bool free_running = true) {
-  ModelConfig cfg = load_hf_config(kModel + "/config.json");
-  Checkpoint ckpt = Checkpoint::open(kModel);
+  ModelConfig cfg = load_hf_config(test::kDemoModel + "/config.json");
+  Checkpoint ckpt = Checkpoint::open(test::kDemoModel);
   ir::Model model = build_model(cfg, ckpt, opt);
   graph::bind(model);
   auto compiled = test::compile(std::move(model));
@@ -64,7 +63,7 @@ Quality measure(const CompressionOptions& opt, bool free_running = true) {
     if (free_running) q.identical_cases += test::greedy(req, c.prompt, static_cast<int>(c.expected.size())) == c.expected;
   }
   // Perplexity: exp of the mean negative log-likelihood of each next token of the text.
-  auto tok = tokenizer::Tokenizer::load(kModel);
+  auto tok = tokenizer::Tokenizer::load(test::kDemoModel);
   std::vector<int64_t> ids;
   for (auto id : tok.encode(kText, true)) ids.push_back(id);
   req.reset_states();

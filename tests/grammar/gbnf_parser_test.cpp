@@ -11,7 +11,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string error_of(std::string_view text) {
+std::string gbnf_error(std::string_view text) {
   try {
     compile_gbnf(text);
   } catch (const Error& e) {
@@ -103,39 +103,39 @@ TEST(GbnfParser, EmptyAlternativeMatchesNothing) {
 }
 
 TEST(GbnfParser, ErrorsNameTheProblemAndPosition) {
-  EXPECT_THAT(error_of(""), HasSubstr("empty"));
-  EXPECT_THAT(error_of("# only a comment\n"), HasSubstr("empty"));
-  EXPECT_THAT(error_of("root ::= \"abc"), HasSubstr("1:10: unterminated string literal"));
-  EXPECT_THAT(error_of("root ::= [a-z"), HasSubstr("1:10: unterminated character class"));
-  EXPECT_THAT(error_of("root ::= \"a\nb\""), HasSubstr("1:10: unterminated string literal"));
-  EXPECT_THAT(error_of("root ::= \"a\"\nnext = \"b\""), HasSubstr("2:6: expected '::='"));
-  EXPECT_THAT(error_of("root ::= (\"a\""), HasSubstr("1:14: expected ')'"));
-  EXPECT_THAT(error_of("root ::= \"a\" )"), HasSubstr("1:14: expected a newline"));
-  EXPECT_THAT(error_of("root ::= * \"a\""), HasSubstr("1:10: '*' repeats nothing"));
-  EXPECT_THAT(error_of("root ::= \"a\"{3,1}"), HasSubstr("maximum below its minimum"));
-  EXPECT_THAT(error_of("root ::= \"a\"{2"), HasSubstr("expected '}'"));
-  EXPECT_THAT(error_of("root ::= \"\\q\""), HasSubstr("1:11: unknown escape '\\q'"));
-  EXPECT_THAT(error_of("root ::= \"\\x4\""), HasSubstr("hex digits"));
-  EXPECT_THAT(error_of("root ::= \"\\uD800\""), HasSubstr("not a Unicode character"));
-  EXPECT_THAT(error_of("root ::= [z-a]"), HasSubstr("range ends below its start"));
-  EXPECT_THAT(error_of("root ::= \"\xFF\""), HasSubstr("invalid UTF-8"));
-  EXPECT_THAT(error_of("root ::= <think>"), HasSubstr("token terminals"));
-  EXPECT_THAT(error_of("root ::= [^\\x00-\\U0010FFFF]"), HasSubstr("1:10: the character class matches no character"));
-  EXPECT_THAT(error_of("root ::= ::="), HasSubstr("1:10"));
+  EXPECT_THAT(gbnf_error(""), HasSubstr("empty"));
+  EXPECT_THAT(gbnf_error("# only a comment\n"), HasSubstr("empty"));
+  EXPECT_THAT(gbnf_error("root ::= \"abc"), HasSubstr("1:10: unterminated string literal"));
+  EXPECT_THAT(gbnf_error("root ::= [a-z"), HasSubstr("1:10: unterminated character class"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\nb\""), HasSubstr("1:10: unterminated string literal"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\"\nnext = \"b\""), HasSubstr("2:6: expected '::='"));
+  EXPECT_THAT(gbnf_error("root ::= (\"a\""), HasSubstr("1:14: expected ')'"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\" )"), HasSubstr("1:14: expected a newline"));
+  EXPECT_THAT(gbnf_error("root ::= * \"a\""), HasSubstr("1:10: '*' repeats nothing"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\"{3,1}"), HasSubstr("maximum below its minimum"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\"{2"), HasSubstr("expected '}'"));
+  EXPECT_THAT(gbnf_error("root ::= \"\\q\""), HasSubstr("1:11: unknown escape '\\q'"));
+  EXPECT_THAT(gbnf_error("root ::= \"\\x4\""), HasSubstr("hex digits"));
+  EXPECT_THAT(gbnf_error("root ::= \"\\uD800\""), HasSubstr("not a Unicode character"));
+  EXPECT_THAT(gbnf_error("root ::= [z-a]"), HasSubstr("range ends below its start"));
+  EXPECT_THAT(gbnf_error("root ::= \"\xFF\""), HasSubstr("invalid UTF-8"));
+  EXPECT_THAT(gbnf_error("root ::= <think>"), HasSubstr("token terminals"));
+  EXPECT_THAT(gbnf_error("root ::= [^\\x00-\\U0010FFFF]"), HasSubstr("1:10: the character class matches no character"));
+  EXPECT_THAT(gbnf_error("root ::= ::="), HasSubstr("1:10"));
 }
 
 TEST(GbnfParser, GrammarErrorsNameTheRule) {
-  EXPECT_THAT(error_of("item ::= \"a\""), HasSubstr("no 'root' rule"));
-  EXPECT_THAT(error_of("root ::= item\n"), HasSubstr("rule 'item' is used at 1:10 but never defined"));
-  EXPECT_THAT(error_of("root ::= \"a\"\nroot ::= \"b\"\n"), HasSubstr("rule 'root' is defined twice at 2:1"));
-  EXPECT_THAT(error_of("root ::= root \"a\" | \"b\""), HasSubstr("left recursion: rule 'root' (at 1:1)"));
-  EXPECT_THAT(error_of("root ::= a\na ::= b \"x\"\nb ::= \"\" | a"), HasSubstr("left recursion"));
+  EXPECT_THAT(gbnf_error("item ::= \"a\""), HasSubstr("no 'root' rule"));
+  EXPECT_THAT(gbnf_error("root ::= item\n"), HasSubstr("rule 'item' is used at 1:10 but never defined"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\"\nroot ::= \"b\"\n"), HasSubstr("rule 'root' is defined twice at 2:1"));
+  EXPECT_THAT(gbnf_error("root ::= root \"a\" | \"b\""), HasSubstr("left recursion: rule 'root' (at 1:1)"));
+  EXPECT_THAT(gbnf_error("root ::= a\na ::= b \"x\"\nb ::= \"\" | a"), HasSubstr("left recursion"));
   // Hidden behind a nullable prefix it is still left recursion.
-  EXPECT_THAT(error_of("root ::= e root \"x\" | \"y\"\ne ::= \"z\"?"), HasSubstr("left recursion"));
-  EXPECT_THAT(error_of("root ::= \"a\" root"), HasSubstr("rule 'root' (at 1:1) can never finish"));
-  EXPECT_THAT(error_of("root ::= \"x\" | loop\nloop ::= \"a\" loop"), HasSubstr("rule 'loop' (at 2:1) can never finish"));
-  EXPECT_THAT(error_of("root ::= (\"a\"?)*"), HasSubstr("repeats something that can match the empty string"));
-  EXPECT_THAT(error_of("root ::= \"a\"{0,200000}"), HasSubstr("counts beyond"));
+  EXPECT_THAT(gbnf_error("root ::= e root \"x\" | \"y\"\ne ::= \"z\"?"), HasSubstr("left recursion"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\" root"), HasSubstr("rule 'root' (at 1:1) can never finish"));
+  EXPECT_THAT(gbnf_error("root ::= \"x\" | loop\nloop ::= \"a\" loop"), HasSubstr("rule 'loop' (at 2:1) can never finish"));
+  EXPECT_THAT(gbnf_error("root ::= (\"a\"?)*"), HasSubstr("repeats something that can match the empty string"));
+  EXPECT_THAT(gbnf_error("root ::= \"a\"{0,200000}"), HasSubstr("counts beyond"));
 }
 
 TEST(GbnfParser, RightRecursionAndNestingWork) {
@@ -153,7 +153,7 @@ TEST(GbnfParser, RightRecursionAndNestingWork) {
 
 TEST(GbnfParser, DeepParenthesesAreRefusedNotACrash) {
   std::string g = "root ::= " + std::string(1000, '(') + "\"a\"" + std::string(1000, ')');
-  EXPECT_THAT(error_of(g), HasSubstr("nest deeper"));
+  EXPECT_THAT(gbnf_error(g), HasSubstr("nest deeper"));
 }
 
 }  // namespace

@@ -20,7 +20,7 @@ struct Schema {
   Automaton automaton;
 };
 
-std::string error_of(const std::string& schema) {
+std::string schema_error(const std::string& schema) {
   try {
     compile_json_schema(ordered_json::parse(schema));
   } catch (const SchemaError& e) {
@@ -121,7 +121,7 @@ TEST(JsonSchema, EnumConstAndTheirSiblings) {
   EXPECT_TRUE(typed.ok(R"("ab")"));
   EXPECT_FALSE(typed.ok(R"("abc")"));
   EXPECT_FALSE(typed.ok("7"));
-  EXPECT_THAT(error_of(R"({"type": "integer", "enum": ["a"]})"), HasSubstr("no value of enum"));
+  EXPECT_THAT(schema_error(R"({"type": "integer", "enum": ["a"]})"), HasSubstr("no value of enum"));
 }
 
 TEST(JsonSchema, AnyOfOneOfAllOf) {
@@ -172,10 +172,10 @@ TEST(JsonSchema, RefsLocalAndRecursive) {
   Schema sib(R"({"$defs": {"n": {"type": "integer"}}, "$ref": "#/$defs/n", "minimum": 3})");
   EXPECT_TRUE(sib.ok("3"));
   EXPECT_FALSE(sib.ok("2"));
-  EXPECT_THAT(error_of(R"({"$ref": "#/$defs/missing"})"), HasSubstr("names nothing"));
-  EXPECT_THAT(error_of(R"({"$ref": "other.json#/a"})"), HasSubstr("not a local reference"));
-  EXPECT_THAT(error_of(R"({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"})"), HasSubstr("left recursion"));
-  EXPECT_THAT(error_of(R"({"allOf": [{"$ref": "#"}]})"), HasSubstr("cycle"));
+  EXPECT_THAT(schema_error(R"({"$ref": "#/$defs/missing"})"), HasSubstr("names nothing"));
+  EXPECT_THAT(schema_error(R"({"$ref": "other.json#/a"})"), HasSubstr("not a local reference"));
+  EXPECT_THAT(schema_error(R"({"$defs": {"a": {"$ref": "#/$defs/a"}}, "$ref": "#/$defs/a"})"), HasSubstr("left recursion"));
+  EXPECT_THAT(schema_error(R"({"allOf": [{"$ref": "#"}]})"), HasSubstr("cycle"));
 }
 
 TEST(JsonSchema, StringLengthsCountCharacters) {
@@ -208,12 +208,12 @@ TEST(JsonSchema, Patterns) {
   Schema dot(R"({"pattern": "^.{2}$"})");
   EXPECT_TRUE(dot.ok(R"("é\t")"));
   EXPECT_FALSE(dot.ok(R"("a\n")"));  // '.' is not a line terminator
-  EXPECT_THAT(error_of(R"j({"pattern": "(a)\\1"})j"), HasSubstr("backreferences"));
-  EXPECT_THAT(error_of(R"j({"pattern": "a(?=b)"})j"), HasSubstr("lookaround"));
-  EXPECT_THAT(error_of(R"({"pattern": "a^b"})"), HasSubstr("'^' is supported only"));
-  EXPECT_THAT(error_of(R"j({"pattern": "(ab"})j"), HasSubstr("missing ')'"));
-  EXPECT_THAT(error_of(R"({"pattern": "*a"})"), HasSubstr("nothing to repeat"));
-  EXPECT_THAT(error_of(R"({"pattern": "\\p{L}"})"), HasSubstr("[keyword pattern pointer /pattern]"));
+  EXPECT_THAT(schema_error(R"j({"pattern": "(a)\\1"})j"), HasSubstr("backreferences"));
+  EXPECT_THAT(schema_error(R"j({"pattern": "a(?=b)"})j"), HasSubstr("lookaround"));
+  EXPECT_THAT(schema_error(R"({"pattern": "a^b"})"), HasSubstr("'^' is supported only"));
+  EXPECT_THAT(schema_error(R"j({"pattern": "(ab"})j"), HasSubstr("missing ')'"));
+  EXPECT_THAT(schema_error(R"({"pattern": "*a"})"), HasSubstr("nothing to repeat"));
+  EXPECT_THAT(schema_error(R"({"pattern": "\\p{L}"})"), HasSubstr("[keyword pattern pointer /pattern]"));
 }
 
 TEST(JsonSchema, Formats) {
@@ -240,7 +240,7 @@ TEST(JsonSchema, Formats) {
   EXPECT_FALSE(email.ok(R"("no-at.example.com")"));
   EXPECT_FALSE(email.ok(R"("a@b")"));
   EXPECT_FALSE(email.ok(R"("a..b@c.de")"));
-  EXPECT_THAT(error_of(R"({"format": "uri"})"), HasSubstr("format 'uri'"));
+  EXPECT_THAT(schema_error(R"({"format": "uri"})"), HasSubstr("format 'uri'"));
 }
 
 // Integer bounds exactly: every integer in a window around them.
@@ -273,7 +273,7 @@ TEST(JsonSchema, IntegerRangesAreExact) {
   EXPECT_TRUE(upper.ok("-123456"));
   EXPECT_FALSE(upper.ok("-7"));
   EXPECT_FALSE(upper.ok("0"));
-  EXPECT_THAT(error_of(R"({"type": "integer", "minimum": 3, "maximum": 2})"), HasSubstr("no integer"));
+  EXPECT_THAT(schema_error(R"({"type": "integer", "minimum": 3, "maximum": 2})"), HasSubstr("no integer"));
 }
 
 // Decimal bounds exactly: numbers on a grid of hundredths, plus longer fractions, against the
@@ -320,18 +320,18 @@ TEST(JsonSchema, NumberRangesAreExact) {
 }
 
 TEST(JsonSchema, UnsupportedKeywordsNameKeywordAndPointer) {
-  EXPECT_THAT(error_of(R"({"type": "object", "properties": {"a": {"minProperties": 1}}})"),
+  EXPECT_THAT(schema_error(R"({"type": "object", "properties": {"a": {"minProperties": 1}}})"),
               HasSubstr("unsupported JSON schema keyword 'minProperties' at /properties/a [keyword minProperties pointer /properties/a]"));
-  EXPECT_THAT(error_of(R"({"type": "array", "uniqueItems": true})"), HasSubstr("[keyword uniqueItems pointer ]"));
-  EXPECT_THAT(error_of(R"({"not": {}})"), HasSubstr("'not'"));
-  EXPECT_THAT(error_of(R"({"multipleOf": 3})"), HasSubstr("'multipleOf'"));
-  EXPECT_THAT(error_of(R"({"items": {"if": {}}})"), HasSubstr("at /items"));
-  EXPECT_THAT(error_of(R"({"type": "strin"})"), HasSubstr("unknown type 'strin'"));
-  EXPECT_THAT(error_of(R"({"type": "object", "properties": {"a": false}, "required": ["a"]})"), HasSubstr("schema false"));
-  EXPECT_THAT(error_of(R"({"required": ["x"], "properties": {}, "additionalProperties": false})"), HasSubstr("'x'"));
-  EXPECT_THAT(error_of(R"({"pattern": "a", "maxLength": 3})"), HasSubstr("[keyword maxLength"));
+  EXPECT_THAT(schema_error(R"({"type": "array", "uniqueItems": true})"), HasSubstr("[keyword uniqueItems pointer ]"));
+  EXPECT_THAT(schema_error(R"({"not": {}})"), HasSubstr("'not'"));
+  EXPECT_THAT(schema_error(R"({"multipleOf": 3})"), HasSubstr("'multipleOf'"));
+  EXPECT_THAT(schema_error(R"({"items": {"if": {}}})"), HasSubstr("at /items"));
+  EXPECT_THAT(schema_error(R"({"type": "strin"})"), HasSubstr("unknown type 'strin'"));
+  EXPECT_THAT(schema_error(R"({"type": "object", "properties": {"a": false}, "required": ["a"]})"), HasSubstr("schema false"));
+  EXPECT_THAT(schema_error(R"({"required": ["x"], "properties": {}, "additionalProperties": false})"), HasSubstr("'x'"));
+  EXPECT_THAT(schema_error(R"({"pattern": "a", "maxLength": 3})"), HasSubstr("[keyword maxLength"));
   // Annotations are ignored.
-  EXPECT_EQ(error_of(R"({"title": "t", "description": "d", "examples": [1], "default": 1, "$schema": "x",
+  EXPECT_EQ(schema_error(R"({"title": "t", "description": "d", "examples": [1], "default": 1, "$schema": "x",
                          "$id": "y", "$comment": "z", "type": "integer"})"),
             "(no error)");
 }

@@ -8,6 +8,7 @@
 #include "fusion_test_util.h"
 #include "ir/builder.h"
 #include "kernels/isa_fixture.h"
+#include "model_test_util.h"
 
 namespace openarc::graph {
 namespace {
@@ -25,12 +26,6 @@ struct Block {
   bool past_value_read = false;    // ReduceSum(past keys) is an output
   bool assign_computed = false;    // the keys' variable stores Multiply(Concat, 1), not the Concat
 };
-
-ir::OutputRef i64s(ir::GraphBuilder& b, std::vector<int64_t> v) {
-  Tensor t(ElementType::i64, {static_cast<int64_t>(v.size())});
-  std::copy(v.begin(), v.end(), t.data<int64_t>());
-  return b.constant(t);
-}
 
 ir::OutputRef dims(ir::GraphBuilder& b, ir::OutputRef x, std::vector<int64_t> which) {
   auto shape = b.op("ShapeOf", "opset3", {x}, {{"output_type", "i64"}});
@@ -111,12 +106,6 @@ std::vector<Tensor> step_inputs(const Block& f, int64_t B, int64_t S, int64_t pa
     }
   }
   return in;
-}
-
-std::shared_ptr<runtime::CompiledModel> compile(const ir::Model& m, bool optimize) {
-  runtime::CompileOptions options;
-  options.optimize = optimize;
-  return runtime::CompiledModel::compile(std::make_shared<ir::Model>(m), options);
 }
 
 // Runs the block with and without the fusion over prefill 5, three decode steps, a 2-token step

@@ -11,6 +11,7 @@
 #include "fusion_test_util.h"
 #include "ir/builder.h"
 #include "kernels/isa_fixture.h"
+#include "model_test_util.h"
 
 namespace openarc::graph {
 namespace {
@@ -27,13 +28,6 @@ constexpr double kTolerance = 1e-4;
 // (kernels/linear.h), each x off by up to half a step of its block's 127 levels. Outputs then
 // differ by up to ~1e-2 relative; the kernels' own tests check each path exactly.
 constexpr double kIntegerTolerance = 1e-2;
-
-std::shared_ptr<runtime::CompiledModel> compile(const ir::Model& m, bool optimize, bool last_position_logits = false) {
-  runtime::CompileOptions options;
-  options.optimize = optimize;
-  options.last_position_logits = last_position_logits;
-  return runtime::CompiledModel::compile(std::make_shared<ir::Model>(m), options);
-}
 
 // One request per compiled model, so that a sequence of runs also changes shapes between runs.
 struct Runner {

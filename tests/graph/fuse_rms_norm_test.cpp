@@ -17,7 +17,7 @@ using testing::random_tensor;
 
 enum class Rsqrt { sqrt_divide_one, power_minus_half, divide_x };
 
-struct Form {
+struct RmsNormForm {
   Rsqrt rsqrt = Rsqrt::sqrt_divide_one;
   bool swap_add = false, swap_mul = false, weight_first = false;
   Shape x{2, 3, 40};   // 40: two blocks of the kernel's 16 lanes and a tail
@@ -34,7 +34,7 @@ ir::OutputRef scalar_like(ir::GraphBuilder& b, float v, size_t rank) {
 }
 
 // x -> Power(2) -> ReduceMean -> Add(eps) -> rsqrt -> Multiply(x) [-> Multiply(w)], as exports write it.
-ir::Model norm_model(const Form& f) {
+ir::Model norm_model(const RmsNormForm& f) {
   ir::GraphBuilder b("rms");
   const size_t rank = f.x.size();
   auto x = b.parameter("x", ElementType::f32, PartialShape::dynamic(rank));
@@ -63,7 +63,7 @@ ir::Model norm_model(const Form& f) {
   return b.build();
 }
 
-void expect_fuses(const Form& f) {
+void expect_rms_norm_fuses(const RmsNormForm& f) {
   expect_same_outputs(norm_model(f), fuse_rms_norm, 1, {random_tensor(f.x, 1)});
   testing::Fused fused = apply(norm_model(f), fuse_rms_norm);
   EXPECT_EQ(count_type(fused.model, "RMSNorm"), 1);
@@ -73,59 +73,59 @@ void expect_fuses(const Form& f) {
             0);
 }
 
-void expect_not_fused(const Form& f) {
+void expect_rms_norm_not_fused(const RmsNormForm& f) {
   testing::Fused fused = apply(norm_model(f), fuse_rms_norm);
   EXPECT_EQ(fused.fired, 0);
   EXPECT_EQ(count_type(fused.model, "RMSNorm"), 0);
 }
 
-TEST(FuseRmsNorm, ExportForm) { expect_fuses(Form{}); }
+TEST(FuseRmsNorm, ExportForm) { expect_rms_norm_fuses(RmsNormForm{}); }
 
 TEST(FuseRmsNorm, OperandsInEitherOrder) {
   for (int bits = 1; bits < 8; ++bits) {
-    Form f;
+    RmsNormForm f;
     f.swap_add = bits & 1;
     f.swap_mul = bits & 2;
     f.weight_first = bits & 4;
     SCOPED_TRACE(bits);
-    expect_fuses(f);
+    expect_rms_norm_fuses(f);
   }
 }
 
 TEST(FuseRmsNorm, RsqrtAsPowerAndDivideOfX) {
   for (Rsqrt r : {Rsqrt::power_minus_half, Rsqrt::divide_x}) {
-    Form f;
+    RmsNormForm f;
     f.rsqrt = r;
     f.weight_first = true;
     SCOPED_TRACE(static_cast<int>(r));
-    expect_fuses(f);
+    expect_rms_norm_fuses(f);
   }
 }
 
 TEST(FuseRmsNorm, WeightShapesAndNoWeight) {
   for (Shape w : {Shape{40}, Shape{1, 40}, Shape{1, 1, 40}, Shape{}}) {
-    Form f;
+    RmsNormForm f;
     f.w = w;
     SCOPED_TRACE(to_string(w));
-    expect_fuses(f);
+    expect_rms_norm_fuses(f);
   }
 }
 
 TEST(FuseRmsNorm, PerHeadNormOnFourDims) {
   // Qwen3's q_norm / k_norm: [B, S, H, D] with w [1, 1, 1, D], the axis written as rank-1.
-  Form f;
+  RmsNormForm f;
   f.x = {1, 5, 4, 16};
   f.w = {1, 1, 1, 16};
   f.axis = 3;
   f.weight_first = true;
-  expect_fuses(f);
+  expect_rms_norm_fuses(f);
 }
 
 TEST(FuseRmsNorm, ManyRowsOnThePool) {
-  Form f;
+  RmsNormForm f;
   f.x = {3, 700, 64};  // 2100 rows: several chunks of the thread pool
   f.w = {64};
-  expect_fuses(f);
+  expect_rms_norm_fuses(f);
 }
 
 TEST(FuseRmsNorm, KernelIsBitIdenticalForAnyThreadCount) {
@@ -144,23 +144,23 @@ TEST(FuseRmsNorm, KernelIsBitIdenticalForAnyThreadCount) {
 }
 
 TEST(FuseRmsNorm, MustNotFireOnLookAlikes) {
-  Form cube;
+  RmsNormForm cube;
   cube.exponent = 3.0;
-  expect_not_fused(cube);
-  Form other_axis;
+  expect_rms_norm_not_fused(cube);
+  RmsNormForm other_axis;
   other_axis.axis = 1;
-  expect_not_fused(other_axis);
-  Form no_keep_dims;
+  expect_rms_norm_not_fused(other_axis);
+  RmsNormForm no_keep_dims;
   no_keep_dims.keep_dims = false;
-  expect_not_fused(no_keep_dims);
-  Form two_over;
+  expect_rms_norm_not_fused(no_keep_dims);
+  RmsNormForm two_over;
   two_over.numerator = 2.0;
-  expect_not_fused(two_over);
+  expect_rms_norm_not_fused(two_over);
 }
 
 TEST(FuseRmsNorm, WeightThatBroadcastsStaysOutside) {
   // w [2, 1, 40] is not a per-channel weight: the norm fuses, the Multiply by w stays.
-  Form f;
+  RmsNormForm f;
   f.w = {2, 1, 40};
   expect_same_outputs(norm_model(f), fuse_rms_norm, 1, {random_tensor(f.x, 1)});
   testing::Fused fused = apply(norm_model(f), fuse_rms_norm);
@@ -197,7 +197,7 @@ TEST(FuseRmsNorm, OpsetRmsOverTheLastAxis) {
 
 TEST(FuseRmsNorm, WithoutConstantDataFiresButCannotRun) {
   // A model read without its .bin: the pass matches on structure; the op refuses to run.
-  ir::Model m = norm_model(Form{});
+  ir::Model m = norm_model(RmsNormForm{});
   bind(m);
   for (ir::Node& n : m.nodes)
     if (n.type == "Const" && n.name != "weight") n.constant = Tensor();

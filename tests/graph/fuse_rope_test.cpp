@@ -6,6 +6,7 @@
 
 #include "fusion_test_util.h"
 #include "ir/builder.h"
+#include "model_test_util.h"
 
 namespace openarc::graph {
 namespace {
@@ -17,7 +18,7 @@ using testing::random_tensor;
 
 enum class Halves { slice8, strided_shape_of, strided_const };
 
-struct Form {
+struct RopeForm {
   Halves halves = Halves::slice8;
   bool convert_minus_one = false;
   bool swap_add = false, swap_cos = false, swap_sin = false, swap_neg = false;
@@ -29,12 +30,6 @@ struct Form {
 };
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-
-ir::OutputRef i64s(ir::GraphBuilder& b, std::vector<int64_t> v) {
-  Tensor t(ElementType::i64, {static_cast<int64_t>(v.size())});
-  for (size_t i = 0; i < v.size(); ++i) t.data<int64_t>()[i] = v[i];
-  return b.constant(t);
-}
 
 // The split point [0, 0, 0, D/2] as 2024 exports compute it from x's shape.
 ir::OutputRef split_from_shape(ir::GraphBuilder& b, ir::OutputRef x) {
@@ -60,7 +55,7 @@ ir::OutputRef mul(ir::GraphBuilder& b, ir::OutputRef a, ir::OutputRef c, bool sw
 }
 
 // Inputs x [B,H,S,D], cos, sin; output out = x * cos + rotate_half(x) * sin.
-ir::Model rope_model(const Form& f) {
+ir::Model rope_model(const RopeForm& f) {
   ir::GraphBuilder b("rope");
   const int64_t d = f.x[3], half = d / 2;
   auto x = b.parameter("x", ElementType::f32, PartialShape({-1, f.x[1], -1, d}));
@@ -104,14 +99,14 @@ ir::Model rope_model(const Form& f) {
   return b.build();
 }
 
-std::vector<Tensor> rope_inputs(const Form& f) {
+std::vector<Tensor> rope_inputs(const RopeForm& f) {
   const Shape& x = f.x;
   if (f.cos_three_dims)
     return {random_tensor(x, 1), random_tensor({x[0], x[2], x[3]}, 2), random_tensor({x[0], x[2], x[3]}, 3)};
   return {random_tensor(x, 1), random_tensor({x[0], 1, x[2], x[3]}, 2), random_tensor({x[0], 1, x[2], x[3]}, 3)};
 }
 
-void expect_fuses(const Form& f) {
+void expect_rope_fuses(const RopeForm& f) {
   expect_same_outputs(rope_model(f), fuse_rope, 1, rope_inputs(f), 1e-6);
   testing::Fused fused = apply(rope_model(f), fuse_rope);
   EXPECT_EQ(count_type(fused.model, "RoPE"), 1);
@@ -122,24 +117,24 @@ void expect_fuses(const Form& f) {
   EXPECT_EQ(fused.model.find("rope/Add")->type, "RoPE");
 }
 
-void expect_not_fused(const Form& f) {
+void expect_rope_not_fused(const RopeForm& f) {
   testing::Fused fused = apply(rope_model(f), fuse_rope);
   EXPECT_EQ(fused.fired, 0);
 }
 
-TEST(FuseRope, SliceHalves) { expect_fuses(Form{}); }
+TEST(FuseRope, SliceHalves) { expect_rope_fuses(RopeForm{}); }
 
 TEST(FuseRope, StridedSliceHalvesFromShapeOf) {
-  Form f;
+  RopeForm f;
   f.halves = Halves::strided_shape_of;
-  expect_fuses(f);
+  expect_rope_fuses(f);
   f.halves = Halves::strided_const;
-  expect_fuses(f);
+  expect_rope_fuses(f);
 }
 
 TEST(FuseRope, OperandsInEitherOrderAndConvertedMinusOne) {
   for (int bits = 0; bits < 32; ++bits) {
-    Form f;
+    RopeForm f;
     f.swap_add = bits & 1;
     f.swap_cos = bits & 2;
     f.swap_sin = bits & 4;
@@ -147,46 +142,46 @@ TEST(FuseRope, OperandsInEitherOrderAndConvertedMinusOne) {
     f.convert_minus_one = bits & 16;
     f.halves = bits % 3 == 0 ? Halves::strided_shape_of : Halves::slice8;
     SCOPED_TRACE(bits);
-    expect_fuses(f);
+    expect_rope_fuses(f);
   }
 }
 
 TEST(FuseRope, TablesUnsqueezedFromThreeDims) {
-  Form f;
+  RopeForm f;
   f.cos_three_dims = true;
-  expect_fuses(f);
+  expect_rope_fuses(f);
 }
 
 TEST(FuseRope, LongPromptOnThePool) {
-  Form f;
+  RopeForm f;
   f.x = {1, 8, 300, 64};  // 2400 rows of 64: several chunks
-  expect_fuses(f);
+  expect_rope_fuses(f);
 }
 
 TEST(FuseRope, MustNotFireOnLookAlikes) {
-  Form wrong_order;
+  RopeForm wrong_order;
   wrong_order.concat_wrong_order = true;
-  expect_not_fused(wrong_order);
-  Form shifted;  // x1 is x[..., 1:5], as wide as a half but not the first one
+  expect_rope_not_fused(wrong_order);
+  RopeForm shifted;  // x1 is x[..., 1:5], as wide as a half but not the first one
   shifted.first_start = 1;
   shifted.first_stop = 5;
-  expect_not_fused(shifted);
-  Form shifted_strided;
+  expect_rope_not_fused(shifted);
+  RopeForm shifted_strided;
   shifted_strided.halves = Halves::strided_shape_of;
   shifted_strided.first_start = 1;
   shifted_strided.first_stop = 5;
-  expect_not_fused(shifted_strided);
-  Form minus_two;
+  expect_rope_not_fused(shifted_strided);
+  RopeForm minus_two;
   minus_two.minus_one = -2.0f;
-  expect_not_fused(minus_two);
-  Form minus_two_converted;
+  expect_rope_not_fused(minus_two);
+  RopeForm minus_two_converted;
   minus_two_converted.minus_one = -2.0f;
   minus_two_converted.convert_minus_one = true;
-  expect_not_fused(minus_two_converted);
-  Form even_elements;  // x1 = x[..., 0:D:2]: as wide as a half, interleaved
+  expect_rope_not_fused(minus_two_converted);
+  RopeForm even_elements;  // x1 = x[..., 0:D:2]: as wide as a half, interleaved
   even_elements.first_stop = 8;
   even_elements.first_step = 2;
-  expect_not_fused(even_elements);
+  expect_rope_not_fused(even_elements);
 }
 
 TEST(FuseRope, HalvesOfAnotherTensorDoNotMatch) {
@@ -208,7 +203,7 @@ TEST(FuseRope, HalvesOfAnotherTensorDoNotMatch) {
 TEST(FuseRope, WithoutConstantDataMatchesOnStructure) {
   // A model read without its .bin: the slice bounds are unknown, the structure decides.
   for (Halves h : {Halves::slice8, Halves::strided_shape_of}) {
-    Form f;
+    RopeForm f;
     f.halves = h;
     ir::Model m = rope_model(f);
     bind(m);

@@ -14,14 +14,14 @@ using testing::count_type;
 using testing::expect_same_outputs;
 using testing::random_tensor;
 
-struct Form {
+struct GluForm {
   bool beta = false, swap = false;
   float beta_value = 1.7f;
   PartialShape up_shape = PartialShape({-1, -1, 24});
   std::string activation = "Swish";
 };
 
-ir::Model glu_model(const Form& f) {
+ir::Model glu_model(const GluForm& f) {
   ir::GraphBuilder b("glu");
   auto gate = b.parameter("gate", ElementType::f32, PartialShape({-1, -1, 24}));
   auto up = b.parameter("up", ElementType::f32, f.up_shape);
@@ -41,7 +41,7 @@ std::vector<Tensor> glu_inputs(Shape gate = {2, 5, 24}, Shape up = {2, 5, 24}) {
 
 TEST(FuseSwiglu, SiluAndBetaInEitherOrder) {
   for (int bits = 0; bits < 4; ++bits) {
-    Form f;
+    GluForm f;
     f.beta = bits & 1;
     f.swap = bits & 2;
     SCOPED_TRACE(bits);
@@ -54,7 +54,7 @@ TEST(FuseSwiglu, SiluAndBetaInEitherOrder) {
 }
 
 TEST(FuseSwiglu, LargeOnThePool) {
-  expect_same_outputs(glu_model(Form{}), fuse_swiglu, 1, glu_inputs({4, 1000, 24}, {4, 1000, 24}), 1e-6);
+  expect_same_outputs(glu_model(GluForm{}), fuse_swiglu, 1, glu_inputs({4, 1000, 24}, {4, 1000, 24}), 1e-6);
 }
 
 TEST(FuseSwiglu, KernelIsBitIdenticalForAnyThreadCount) {
@@ -72,13 +72,13 @@ TEST(FuseSwiglu, KernelIsBitIdenticalForAnyThreadCount) {
 }
 
 TEST(FuseSwiglu, MustNotFireOnLookAlikes) {
-  Form broadcast_up;  // up [B, S, 1] broadcasts: not an elementwise gate
+  GluForm broadcast_up;  // up [B, S, 1] broadcasts: not an elementwise gate
   broadcast_up.up_shape = PartialShape({-1, -1, 1});
   EXPECT_EQ(apply(glu_model(broadcast_up), fuse_swiglu).fired, 0);
-  Form gelu;  // GELU-tanh MLPs are another pattern
+  GluForm gelu;  // GELU-tanh MLPs are another pattern
   gelu.activation = "Gelu";
   EXPECT_EQ(apply(glu_model(gelu), fuse_swiglu).fired, 0);
-  Form hswish;
+  GluForm hswish;
   hswish.activation = "HSwish";
   EXPECT_EQ(apply(glu_model(hswish), fuse_swiglu).fired, 0);
 }
@@ -93,7 +93,7 @@ TEST(FuseSwiglu, ComputedBetaDoesNotMatch) {
 }
 
 TEST(FuseSwiglu, BetaWithoutDataFiresButCannotRun) {
-  Form f;
+  GluForm f;
   f.beta = true;
   ir::Model m = glu_model(f);
   bind(m);

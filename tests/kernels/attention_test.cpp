@@ -31,7 +31,7 @@ struct Bytes {
   float* f() { return reinterpret_cast<float*>(p); }
 };
 
-struct Case {
+struct AttentionCase {
   int64_t rows, d, dv, T;
   ElementType type;
   std::vector<double> kd, vd;  // [T][d], [T][dv] the KV values as stored (f16-rounded for f16)
@@ -45,11 +45,11 @@ struct Case {
   AttentionKv kv() const { return {type, k.p, v.p, dv}; }
 };
 
-Case make_case(int64_t rows, int64_t d, int64_t dv, int64_t T, ElementType type, bool bias, size_t misalign,
+AttentionCase make_attention_case(int64_t rows, int64_t d, int64_t dv, int64_t T, ElementType type, bool bias, size_t misalign,
                uint32_t seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> uni(-2.0f, 2.0f);
-  Case c{rows, d, dv, T, type};
+  AttentionCase c{rows, d, dv, T, type};
   const size_t es = type == ElementType::f16 ? 2 : 4;
   c.q = Bytes(4 * rows * d, misalign * 4);
   c.k = Bytes(es * T * d, misalign * es);
@@ -86,7 +86,7 @@ Case make_case(int64_t rows, int64_t d, int64_t dv, int64_t T, ElementType type,
 }
 
 // out [rows][dv] by the definition in double; NaN rows where nothing is live.
-std::vector<double> reference(const Case& c) {
+std::vector<double> reference(const AttentionCase& c) {
   std::vector<double> out(c.rows * c.dv);
   for (int64_t r = 0; r < c.rows; ++r) {
     std::vector<double> s;
@@ -112,7 +112,7 @@ std::vector<double> reference(const Case& c) {
 }
 
 // Runs [0, T) at `level` in `parts` equal-ish ranges and merges them.
-std::vector<float> run(IsaLevel level, const Case& c, int64_t parts = 1) {
+std::vector<float> run(IsaLevel level, const AttentionCase& c, int64_t parts = 1) {
   std::vector<std::vector<float>> store(parts, std::vector<float>(c.rows * (2 + c.dv)));
   std::vector<AttentionState> st;
   for (int64_t p = 0; p < parts; ++p) {
@@ -148,7 +148,7 @@ TEST_P(Attention, MatchesTheDefinitionAndTheScalarTwin) {
       for (int64_t T = 0; T <= 33; T += (T < 18 ? 1 : 5))
         for (int64_t rows : {1, 3, 8, 13}) {
           const bool bias = seed % 2 == 0;
-          Case c = make_case(rows, d, d == 67 ? 40 : d, T, type, bias, seed % 3, seed);
+          AttentionCase c = make_attention_case(rows, d, d == 67 ? 40 : d, T, type, bias, seed % 3, seed);
           ++seed;
           SCOPED_TRACE(::testing::Message() << to_string(type) << " d " << d << " T " << T << " rows " << rows
                                             << " bias " << bias);
@@ -161,7 +161,7 @@ TEST_P(Attention, MatchesTheDefinitionAndTheScalarTwin) {
 
 TEST_P(Attention, LongRangesSplitAndMergedAgree) {
   for (ElementType type : {ElementType::f32, ElementType::f16}) {
-    Case c = make_case(8, 64, 64, 1000, type, true, 1, 99);
+    AttentionCase c = make_attention_case(8, 64, 64, 1000, type, true, 1, 99);
     const std::vector<double> want = reference(c);
     expect_close(run(GetParam(), c), want, 1e-5, "one part");
     expect_close(run(GetParam(), c, 4), want, 1e-5, "4 parts");
@@ -169,7 +169,7 @@ TEST_P(Attention, LongRangesSplitAndMergedAgree) {
 }
 
 TEST_P(Attention, EveryScoreMaskedGivesNaNAsSoftmaxZeroOverZero) {
-  Case c = make_case(4, 16, 16, 40, ElementType::f32, true, 0, 7);
+  AttentionCase c = make_attention_case(4, 16, 16, 40, ElementType::f32, true, 0, 7);
   for (int64_t r = 0; r < c.rows; ++r) {
     c.lo[r] = 0, c.hi[r] = c.T;
     for (int64_t t = 0; t < c.T; ++t) c.bias.f()[r * c.T + t] = r == 2 ? 0.0f : kNegInf;
@@ -180,7 +180,7 @@ TEST_P(Attention, EveryScoreMaskedGivesNaNAsSoftmaxZeroOverZero) {
 }
 
 TEST_P(Attention, LargeScoresStayFinite) {
-  Case c = make_case(2, 8, 8, 30, ElementType::f32, false, 0, 11);
+  AttentionCase c = make_attention_case(2, 8, 8, 30, ElementType::f32, false, 0, 11);
   c.scale = 40.0f;  // scores in the hundreds: exp only of differences to the running maximum
   expect_close(run(GetParam(), c), reference(c), 1e-4, "large");
 }

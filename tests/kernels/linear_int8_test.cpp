@@ -74,7 +74,7 @@ void expect_int8_matches(Int8Dot dot, const Case& cs, int64_t m, bool with_bias,
     }
 }
 
-std::string describe(const LinearWeights& w, int64_t m) {
+std::string describe_int8(const LinearWeights& w, int64_t m) {
   return cat(to_string(w.type), " n=", w.n, " k=", w.k, " group=", w.group_size, " scale=", to_string(w.scale_type),
              " zp=", to_string(w.zero_point_type), " m=", m);
 }
@@ -86,14 +86,14 @@ class Int8Path : public ::testing::TestWithParam<Int8Dot> {
   }
 };
 
-struct GroupLayout {
+struct Int8GroupLayout {
   int64_t group_size, k;
 };
 // Taken by some body: 32 / 64 (groups inside one vector of W), 128 / 256 (whole vectors per
 // group), per channel, and k that is a whole number of 256-bit but not 512-bit vectors (320, 192).
 // Left to the f32 path by some or all: 96 (neither divides nor is a multiple of a 4-bit vector),
 // 48 and 17 (not whole 32-blocks), 3 / 9 (odd k).
-const GroupLayout kLayouts[] = {{32, 384}, {64, 384}, {128, 384}, {256, 512}, {512, 512}, {384, 384},
+const Int8GroupLayout kInt8Layouts[] = {{32, 384}, {64, 384}, {128, 384}, {256, 512}, {512, 512}, {384, 384},
                                 {32, 320}, {64, 192}, {96, 384},  {48, 288},  {17, 187},  {3, 9}};
 
 TEST_P(Int8Path, MatchesTheReferencesForEveryLayout) {
@@ -101,7 +101,7 @@ TEST_P(Int8Path, MatchesTheReferencesForEveryLayout) {
   int taken = 0;
   Errors e;
   for (ET type : {ET::u8, ET::i8, ET::u4, ET::i4})
-    for (const GroupLayout& gl : kLayouts)
+    for (const Int8GroupLayout& gl : kInt8Layouts)
       for (ET zp : {ET::undefined, ET::u4, ET::u8, ET::f32})
         for (int64_t m : {1, 2, 3, 4, 5, 9}) {
           ET scale_type = seed % 2 ? ET::f16 : ET::f32;
@@ -115,7 +115,7 @@ TEST_P(Int8Path, MatchesTheReferencesForEveryLayout) {
             continue;
           }
           ++taken;
-          SCOPED_TRACE(describe(cs.w, m));
+          SCOPED_TRACE(describe_int8(cs.w, m));
           expect_int8_matches(GetParam(), cs, m, seed % 3 == 0, seed, e);
         }
   EXPECT_GT(taken, 0);
@@ -160,7 +160,7 @@ TEST_P(Int8Path, LargerShapes) {
     for (int64_t m : {1, 4}) {
       Case cs = make_case(s.type, 67, s.k, s.gs, ET::f16, s.zp, 1, seed);
       if (!linear_int8_takes(GetParam(), cs.w)) continue;
-      SCOPED_TRACE(describe(cs.w, m));
+      SCOPED_TRACE(describe_int8(cs.w, m));
       expect_int8_matches(GetParam(), cs, m, true, seed, e);
       ++seed;
     }
@@ -179,7 +179,7 @@ TEST_P(Int8Path, SameBitsForEveryThreadCount) {
     for (int64_t m : {1, 3, 6}) {
       Case cs = make_case(s.type, 301, s.k, s.gs, ET::f16, s.zp, 1, seed++);
       if (!linear_int8_takes(GetParam(), cs.w)) continue;
-      SCOPED_TRACE(describe(cs.w, m));
+      SCOPED_TRACE(describe_int8(cs.w, m));
       std::vector<float> x = random_vector(m * s.k, seed), bias = random_vector(301, seed + 1);
       std::vector<std::vector<float>> outs;
       for (ThreadPool* pool : {&one, &two, &three}) {
@@ -206,10 +206,10 @@ TEST(Int8Dispatch, LinearAtChoosesThePath) {
   for (IsaLevel level : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512}) {
     if (static_cast<int>(level) > static_cast<int>(cpu_info().best)) continue;
     for (ET type : {ET::u4, ET::i8})
-      for (GroupLayout gl : {GroupLayout{128, 512}, GroupLayout{32, 320}, GroupLayout{48, 288}})
+      for (Int8GroupLayout gl : {Int8GroupLayout{128, 512}, Int8GroupLayout{32, 320}, Int8GroupLayout{48, 288}})
         for (int64_t m : {1, 4, 5}) {
           Case cs = make_case(type, 33, gl.k, gl.group_size, ET::f16, ET::u8, 1, seed++);
-          SCOPED_TRACE(cat(to_string(level), " ", describe(cs.w, m)));
+          SCOPED_TRACE(cat(to_string(level), " ", describe_int8(cs.w, m)));
           Int8Dot dot{};
           const bool has = int8_dot_for(level, cs.w, dot);
           if (level == IsaLevel::scalar || gl.group_size == 48) EXPECT_FALSE(has);

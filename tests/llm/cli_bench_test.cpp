@@ -2,7 +2,6 @@
 // table, the bandwidth probe, and clear errors for bad flags. Speed itself is never asserted.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "demo_model.h"
+#include "run_openarc.h"
 
 namespace openarc::llm {
 namespace {
@@ -19,24 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct Output {
-  int status = -1;
-  std::string out;
-};
-
-// Runs `openarc ARGS`; stderr joins stdout only when asked (so JSON lines stay parseable).
-Output run(const std::string& args, bool with_stderr) {
-  std::string cmd = std::string(OPENARC_BINARY) + " " + args + " < /dev/null" + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  FILE* p = popen(cmd.c_str(), "r");
-  Output r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int rc = pclose(p);
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return r;
-}
 
 std::vector<nlohmann::json> json_lines(const std::string& text) {
   std::vector<nlohmann::json> lines;
@@ -57,7 +39,7 @@ class CliBench : public ::testing::Test {
 };
 
 TEST_F(CliBench, JsonLinesCarryLlamaBenchFieldsAndOurs) {
-  Output r = run("bench --model " + model_ + " -p 16 -n 8 -r 2 -t 1 --json", false);
+  CliOutput r = run_openarc("bench --model " + model_ + " -p 16 -n 8 -r 2 -t 1 --json", false);
   ASSERT_EQ(r.status, 0) << r.out;
   std::vector<nlohmann::json> tests = json_lines(r.out);
   ASSERT_EQ(tests.size(), 2u) << r.out;
@@ -98,7 +80,7 @@ TEST_F(CliBench, JsonLinesCarryLlamaBenchFieldsAndOurs) {
 }
 
 TEST_F(CliBench, TableHasARowPerTestAndProgressGoesToStderr) {
-  Output table = run("bench --model " + model_ + " -p 16 -n 4 -r 1 -t 1", false);
+  CliOutput table = run_openarc("bench --model " + model_ + " -p 16 -n 4 -r 1 -t 1", false);
   ASSERT_EQ(table.status, 0) << table.out;
   EXPECT_THAT(table.out, HasSubstr("| model"));
   EXPECT_THAT(table.out, HasSubstr(" t/s |"));
@@ -111,7 +93,7 @@ TEST_F(CliBench, TableHasARowPerTestAndProgressGoesToStderr) {
   EXPECT_THAT(table.out, Not(HasSubstr("bench: ")));
 
   // stderr is not a terminal here: one progress line per test, no carriage returns.
-  Output both = run("bench --model " + model_ + " -p 0 -n 2 -r 1 -t 1", true);
+  CliOutput both = run_openarc("bench --model " + model_ + " -p 0 -n 2 -r 1 -t 1", true);
   ASSERT_EQ(both.status, 0) << both.out;
   EXPECT_THAT(both.out, HasSubstr("bench: tg2, 1 thread: 1 warm-up + 1 runs"));
   EXPECT_THAT(both.out, Not(HasSubstr("pp")));
@@ -119,7 +101,7 @@ TEST_F(CliBench, TableHasARowPerTestAndProgressGoesToStderr) {
 }
 
 TEST_F(CliBench, SeveralThreadCountsAndLengths) {
-  Output r = run("bench --model " + model_ + " -p 8,4 -n 0 -r 1 -t 1,2 --json", false);
+  CliOutput r = run_openarc("bench --model " + model_ + " -p 8,4 -n 0 -r 1 -t 1,2 --json", false);
   ASSERT_EQ(r.status, 0) << r.out;
   std::vector<nlohmann::json> tests = json_lines(r.out);
   ASSERT_EQ(tests.size(), 4u) << r.out;
@@ -130,7 +112,7 @@ TEST_F(CliBench, SeveralThreadCountsAndLengths) {
 
 // llama-bench's -d: each depth runs every test with that many tokens of context already there.
 TEST_F(CliBench, DepthRunsEveryTestAfterThatMuchContext) {
-  Output r = run("bench --model " + model_ + " -p 8 -n 4 -d 0,32 -r 1 -t 1 --json", false);
+  CliOutput r = run_openarc("bench --model " + model_ + " -p 8 -n 4 -d 0,32 -r 1 -t 1 --json", false);
   ASSERT_EQ(r.status, 0) << r.out;
   std::vector<nlohmann::json> tests = json_lines(r.out);
   ASSERT_EQ(tests.size(), 4u) << r.out;
@@ -140,18 +122,18 @@ TEST_F(CliBench, DepthRunsEveryTestAfterThatMuchContext) {
   EXPECT_EQ(seen, (std::vector<std::tuple<int, int, int>>{{0, 8, 0}, {0, 0, 4}, {32, 8, 0}, {32, 0, 4}}));
   for (const nlohmann::json& j : tests) EXPECT_GT(j["avg_ts"].get<double>(), 0);
 
-  Output table = run("bench --model " + model_ + " -p 0 -n 2 -d 16 -r 1 -t 1", false);
+  CliOutput table = run_openarc("bench --model " + model_ + " -p 0 -n 2 -d 16 -r 1 -t 1", false);
   ASSERT_EQ(table.status, 0) << table.out;
   EXPECT_THAT(table.out, HasSubstr(" tg2 @ d16 |"));
   // Depth and test together must fit the context window, checked before any run.
-  Output deep = run("bench --model " + model_ + " -p 8 -n 0 -d 510 -r 1 -t 1", true);
+  CliOutput deep = run_openarc("bench --model " + model_ + " -p 8 -n 0 -d 510 -r 1 -t 1", true);
   EXPECT_NE(deep.status, 0) << deep.out;
   EXPECT_THAT(deep.out, HasSubstr("512"));
 }
 
 TEST(CliBenchBandwidth, PrintsGbPerSecondPerThreadCount) {
   if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
-  Output json = run("bench --bandwidth -t 1,2 --json", false);
+  CliOutput json = run_openarc("bench --bandwidth -t 1,2 --json", false);
   ASSERT_EQ(json.status, 0) << json.out;
   std::vector<nlohmann::json> lines = json_lines(json.out);
   ASSERT_EQ(lines.size(), 2u);
@@ -161,7 +143,7 @@ TEST(CliBenchBandwidth, PrintsGbPerSecondPerThreadCount) {
     EXPECT_GT(j["bandwidth_gbps"].get<double>(), 0);
     EXPECT_GE(j["buffer_bytes"].get<int64_t>(), int64_t{1} << 30);
   }
-  Output table = run("bench --bandwidth -t 1", false);
+  CliOutput table = run_openarc("bench --bandwidth -t 1", false);
   ASSERT_EQ(table.status, 0) << table.out;
   EXPECT_THAT(table.out, HasSubstr("read bandwidth"));
   EXPECT_THAT(table.out, HasSubstr("| threads |"));
@@ -187,14 +169,14 @@ TEST_F(CliBench, BadFlagsNameTheFlagAndTheValue) {
            {m + " --bandwidth", {"--bandwidth", "--model"}},
            {m + " --frobnicate", {"--frobnicate"}},
        }) {
-    Output r = run("bench" + c.args, true);
+    CliOutput r = run_openarc("bench" + c.args, true);
     EXPECT_NE(r.status, 0) << c.args << "\n" << r.out;
     for (const std::string& s : c.says) EXPECT_THAT(r.out, HasSubstr(s)) << c.args;
   }
 }
 
 TEST_F(CliBench, APromptLongerThanTheContextIsRefusedBeforeAnyRun) {
-  Output r = run("bench --model " + model_ + " -p 4096 -n 0 -r 1 -t 1", true);
+  CliOutput r = run_openarc("bench --model " + model_ + " -p 4096 -n 0 -r 1 -t 1", true);
   EXPECT_NE(r.status, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("512"));  // stories260K's context window
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "demo_model.h"
+#include "run_openarc.h"
 
 namespace openarc::llm {
 namespace {
@@ -18,27 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct Output {
-  int status = -1;
-  std::string out;  // stdout (and stderr when asked)
-};
-
-// Runs `openarc ARGS` with stdin from input_file (else empty).
-Output run(const std::string& args, bool with_stderr = true, const std::string& input_file = "") {
-  std::string cmd = std::string(OPENARC_BINARY) + " " + args;
-  if (!input_file.empty()) cmd += " < " + input_file;
-  else cmd += " < /dev/null";
-  cmd += with_stderr ? " 2>&1" : " 2>/dev/null";
-  FILE* p = popen(cmd.c_str(), "r");
-  Output r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int rc = pclose(p);
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return r;
-}
 
 std::string quote(const std::string& s) {
   std::string q = "'";
@@ -64,7 +44,7 @@ class CliGenerate : public ::testing::Test {
 
 TEST_F(CliGenerate, RawGreedyReproducesLlama2c) {
   for (const auto& c : test::reference_cases()) {
-    Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
+    CliOutput r = run_openarc("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
                     std::to_string(c.max_new_tokens) + " --json --prompt " + quote(c.prompt),
                 false);
     ASSERT_EQ(r.status, 0) << r.out;
@@ -81,7 +61,7 @@ TEST_F(CliGenerate, RawGreedyReproducesLlama2c) {
 
 TEST_F(CliGenerate, StreamsTheTextToStdout) {
   const auto c = test::reference_cases().at(1);
-  Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
+  CliOutput r = run_openarc("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens " +
                   std::to_string(c.max_new_tokens) + " --prompt " + quote(c.prompt),
               false);
   ASSERT_EQ(r.status, 0) << r.out;
@@ -90,8 +70,8 @@ TEST_F(CliGenerate, StreamsTheTextToStdout) {
 
 TEST_F(CliGenerate, PromptIsAUserMessageWithoutRaw) {
   // The demo template renders "<s>" + the message: the same ids as the raw prompt with BOS.
-  Output chat = run("generate --model " + model_ + " --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
-  Output raw = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
+  CliOutput chat = run_openarc("generate --model " + model_ + " --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
+  CliOutput raw = run_openarc("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --json --prompt 'Once upon a time'", false);
   ASSERT_EQ(chat.status, 0) << chat.out;
   ASSERT_EQ(raw.status, 0) << raw.out;
   EXPECT_EQ(nlohmann::json::parse(chat.out)["token_ids"], nlohmann::json::parse(raw.out)["token_ids"]);
@@ -100,7 +80,7 @@ TEST_F(CliGenerate, PromptIsAUserMessageWithoutRaw) {
 TEST_F(CliGenerate, MessagesFileAndRepeatedStop) {
   test::TempDir dir;
   std::ofstream(dir.file("m.json")) << R"([{"role": "user", "content": "Once upon a time"}])";
-  Output r = run("generate --model " + model_ + " --temperature 0 --max-new-tokens 40 --json --stop 'nothing like it' "
+  CliOutput r = run_openarc("generate --model " + model_ + " --temperature 0 --max-new-tokens 40 --json --stop 'nothing like it' "
                   "--stop 'girl named' --messages " + dir.file("m.json"),
               false);
   ASSERT_EQ(r.status, 0) << r.out;
@@ -109,7 +89,7 @@ TEST_F(CliGenerate, MessagesFileAndRepeatedStop) {
   EXPECT_EQ(j["finish_reason"], "stop");
 
   std::ofstream(dir.file("bad.json")) << R"({"messages": [{"content": "no role"}]})";
-  r = run("generate --model " + model_ + " --messages " + dir.file("bad.json"));
+  r = run_openarc("generate --model " + model_ + " --messages " + dir.file("bad.json"));
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.out, HasSubstr("bad.json"));
   EXPECT_THAT(r.out, HasSubstr("role"));
@@ -124,25 +104,25 @@ TEST_F(CliGenerate, GrammarAndJsonSchemaFiles) {
     std::ofstream(tmp.file("bad.json")) << R"({"type": "array", "uniqueItems": true})";
   }
   const std::string base = "generate --model " + model_ + " --raw --temperature 1 --seed 2 --max-new-tokens 40 --json --prompt Once ";
-  Output g = run(base + "--grammar " + tmp.file("yn.gbnf"), false);
+  CliOutput g = run_openarc(base + "--grammar " + tmp.file("yn.gbnf"), false);
   ASSERT_EQ(g.status, 0) << g.out;
   const std::string text = nlohmann::json::parse(g.out)["text"];
   EXPECT_TRUE(text == "yes." || text == "no.") << text;
-  Output s = run(base + "--json-schema " + tmp.file("s.json"), false);
+  CliOutput s = run_openarc(base + "--json-schema " + tmp.file("s.json"), false);
   ASSERT_EQ(s.status, 0) << s.out;
   const nlohmann::json value = nlohmann::json::parse(nlohmann::json::parse(s.out)["text"].get<std::string>());
   EXPECT_TRUE(value["n"] >= 3 && value["n"] <= 9) << value;
-  Output bad = run(base + "--grammar " + tmp.file("bad.gbnf"));
+  CliOutput bad = run_openarc(base + "--grammar " + tmp.file("bad.gbnf"));
   EXPECT_NE(bad.status, 0);
   EXPECT_THAT(bad.out, HasSubstr("bad.gbnf: grammar error at 3:1: expected ')'"));
-  Output bad_schema = run(base + "--json-schema " + tmp.file("bad.json"));
+  CliOutput bad_schema = run_openarc(base + "--json-schema " + tmp.file("bad.json"));
   EXPECT_NE(bad_schema.status, 0);
   EXPECT_THAT(bad_schema.out, HasSubstr("uniqueItems"));
 }
 
 TEST_F(CliGenerate, NSamplesAndSeed) {
   auto args = "generate --model " + model_ + " --raw --max-new-tokens 12 --temperature 1 --seed 5 --n 3 --json --prompt Once";
-  Output a = run(args, false), b = run(args, false);
+  CliOutput a = run_openarc(args, false), b = run_openarc(args, false);
   ASSERT_EQ(a.status, 0) << a.out;
   nlohmann::json j = nlohmann::json::parse(a.out);
   ASSERT_EQ(j["sequences"].size(), 3u);
@@ -151,7 +131,7 @@ TEST_F(CliGenerate, NSamplesAndSeed) {
 }
 
 TEST_F(CliGenerate, Logprobs) {
-  Output r = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 4 --logprobs --top-logprobs 3 "
+  CliOutput r = run_openarc("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 4 --logprobs --top-logprobs 3 "
                  "--json --prompt Once", false);
   ASSERT_EQ(r.status, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
@@ -168,32 +148,32 @@ TEST_F(CliGenerate, Logprobs) {
 }
 
 TEST_F(CliGenerate, BadValuesNameTheSetting) {
-  Output r = run("generate --model " + model_ + " --raw --prompt Once --temperature -1");
+  CliOutput r = run_openarc("generate --model " + model_ + " --raw --prompt Once --temperature -1");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("temperature"));
-  r = run("generate --model " + model_ + " --raw --prompt Once --top-k lots");
+  r = run_openarc("generate --model " + model_ + " --raw --prompt Once --top-k lots");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("top_k"));
-  r = run("generate --model " + model_ + " --raw --prompt Once --stop-token-ids 9999");
+  r = run_openarc("generate --model " + model_ + " --raw --prompt Once --stop-token-ids 9999");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("stop_token_ids"));
-  r = run("generate --model " + model_ + " --raw --prompt Once --no-such-flag 1");
+  r = run_openarc("generate --model " + model_ + " --raw --prompt Once --no-such-flag 1");
   EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.out, HasSubstr("no-such-flag"));
-  r = run("generate --model " + model_ + " --raw");
+  r = run_openarc("generate --model " + model_ + " --raw");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("--prompt"));
-  r = run("generate --model /nonexistent/model --raw --prompt x");
+  r = run_openarc("generate --model /nonexistent/model --raw --prompt x");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("/nonexistent/model"));
 }
 
 TEST_F(CliGenerate, ContextWindow) {
-  Output r = run("generate --model " + model_ + " --raw --prompt 'Once upon a time' --ctx-size 32 --max-new-tokens 40");
+  CliOutput r = run_openarc("generate --model " + model_ + " --raw --prompt 'Once upon a time' --ctx-size 32 --max-new-tokens 40");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("40"));
   EXPECT_THAT(r.out, HasSubstr("32"));
-  r = run("generate --model " + model_ + " --raw --temperature 0 --json --prompt 'Lily and Tom went to the park' "
+  r = run_openarc("generate --model " + model_ + " --raw --temperature 0 --json --prompt 'Lily and Tom went to the park' "
           "--ctx-size 16 --max-new-tokens 10 --truncate",
           false);
   ASSERT_EQ(r.status, 0) << r.out;
@@ -208,11 +188,11 @@ TEST_F(CliGenerate, NoChatTemplateSuggestsRaw) {
   nlohmann::json cfg = nlohmann::json::parse(std::ifstream(dir.file("m/tokenizer_config.json")));
   cfg.erase("chat_template");
   std::ofstream(dir.file("m/tokenizer_config.json")) << cfg.dump();
-  Output r = run("generate --model " + dir.file("m") + " --prompt Once");
+  CliOutput r = run_openarc("generate --model " + dir.file("m") + " --prompt Once");
   EXPECT_EQ(r.status, 1);
   EXPECT_THAT(r.out, HasSubstr("chat template"));
   EXPECT_THAT(r.out, HasSubstr("--raw"));
-  r = run("generate --model " + dir.file("m") + " --raw --max-new-tokens 3 --prompt Once", false);
+  r = run_openarc("generate --model " + dir.file("m") + " --raw --max-new-tokens 3 --prompt Once", false);
   EXPECT_EQ(r.status, 0) << r.out;
 }
 
@@ -242,11 +222,11 @@ TEST_F(CliGenerate, ChatFromAScript) {
   std::ofstream(dir.file("script.txt")) << "/set temperature 0\n/set max-new-tokens 16\n/set top_p 7\n"
                                            "Once upon a time\n/reset\n/system Be brief.\nOnce upon a time\n"
                                            "/bogus\n/quit\nthis line is never read\n";
-  Output r = run("chat --model " + model_, false, dir.file("script.txt"));
+  CliOutput r = run_openarc("chat --model " + model_, false, dir.file("script.txt"));
   ASSERT_EQ(r.status, 0) << r.out;
   // The first answer is the greedy continuation (the template renders "<s>Once upon a time").
   const auto c = test::reference_cases().at(1);
-  Output gen = run("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --prompt 'Once upon a time'", false);
+  CliOutput gen = run_openarc("generate --model " + model_ + " --raw --temperature 0 --max-new-tokens 16 --prompt 'Once upon a time'", false);
   ASSERT_EQ(gen.status, 0);
   EXPECT_THAT(r.out, HasSubstr(gen.out.substr(0, gen.out.size() - 1) + "\n[ttft "));
   EXPECT_THAT(r.out, HasSubstr("(temperature = 0)"));
@@ -262,7 +242,7 @@ TEST_F(CliGenerate, ChatFromAScript) {
 TEST_F(CliGenerate, ChatEndsAtEof) {
   test::TempDir dir;
   std::ofstream(dir.file("script.txt")) << "/set max_new_tokens 4\nOnce";
-  Output r = run("chat --model " + model_, false, dir.file("script.txt"));
+  CliOutput r = run_openarc("chat --model " + model_, false, dir.file("script.txt"));
   EXPECT_EQ(r.status, 0) << r.out;
   EXPECT_THAT(r.out, HasSubstr("4 tokens"));
 }

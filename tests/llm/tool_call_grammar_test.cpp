@@ -54,15 +54,15 @@ void check_arguments(const std::string& name, const std::string& arguments, cons
   }
 }
 
-struct Case {
+struct GrammarCase {
   std::string family;
   bool mistral_v11 = false;
 };
 
-class ToolCallGrammar : public ::testing::TestWithParam<Case> {};
+class ToolCallGrammar : public ::testing::TestWithParam<GrammarCase> {};
 
 TEST_P(ToolCallGrammar, EveryTextParsesAsValidCalls) {
-  const Case& c = GetParam();
+  const GrammarCase& c = GetParam();
   const ToolParser* parser = find_tool_parser(c.family);
   ASSERT_TRUE(parser);
   auto has_token = [&](std::string_view t) { return c.mistral_v11 && t == "[ARGS]"; };
@@ -87,9 +87,9 @@ TEST_P(ToolCallGrammar, EveryTextParsesAsValidCalls) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, ToolCallGrammar,
-                         ::testing::Values(Case{"hermes"}, Case{"llama3_json"}, Case{"mistral"}, Case{"mistral", true},
-                                           Case{"deepseek_r1"}, Case{"deepseek_v31"}, Case{"granite"}, Case{"phi4_mini"},
-                                           Case{"command_r7b"}, Case{"generic"}, Case{"pythonic"}, Case{"qwen3_coder"}),
+                         ::testing::Values(GrammarCase{"hermes"}, GrammarCase{"llama3_json"}, GrammarCase{"mistral"}, GrammarCase{"mistral", true},
+                                           GrammarCase{"deepseek_r1"}, GrammarCase{"deepseek_v31"}, GrammarCase{"granite"}, GrammarCase{"phi4_mini"},
+                                           GrammarCase{"command_r7b"}, GrammarCase{"generic"}, GrammarCase{"pythonic"}, GrammarCase{"qwen3_coder"}),
                          [](const auto& info) { return info.param.family + (info.param.mistral_v11 ? "_v11" : ""); });
 
 std::string error_of(const char* family, const ordered_json& tools, const ForcedToolCall& forced, std::string* setting) {

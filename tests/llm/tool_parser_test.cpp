@@ -42,7 +42,7 @@ struct Call {
   std::string name, arguments;
 };
 
-struct Case {
+struct ParserCase {
   std::string label;
   std::string text;
   std::string content;
@@ -57,7 +57,7 @@ std::optional<ReasoningMarkers> markers_for(std::string_view family) {
   return kThink;
 }
 
-ParsedMessage parse_pieces(std::string_view family, const std::vector<std::string_view>& pieces, const Case& c,
+ParsedMessage parse_pieces(std::string_view family, const std::vector<std::string_view>& pieces, const ParserCase& c,
                            CallStreaming mode, std::vector<MessageDelta>* deltas = nullptr) {
   MessageParser p(parser(family), weather_tools(), markers_for(family), c.starts_in_reasoning, ToolCallIds(7), mode);
   for (auto piece : pieces) {
@@ -69,7 +69,7 @@ ParsedMessage parse_pieces(std::string_view family, const std::vector<std::strin
   return p.message();
 }
 
-void expect_case(std::string_view family, const Case& c) {
+void expect_case(std::string_view family, const ParserCase& c) {
   SCOPED_TRACE(std::string(family) + ": " + c.label);
   const ParsedMessage whole = parse_pieces(family, {c.text}, c, CallStreaming::whole_calls);
   EXPECT_EQ(whole, parse_message(c.text, parser(family), weather_tools(), markers_for(family), c.starts_in_reasoning,
@@ -129,7 +129,7 @@ TEST(ToolParser, Names) {
 TEST(ToolParser, Hermes) {
   const std::string paris = "<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}\n</tool_call>";
   const std::string search = "<tool_call>\n{\"name\": \"search\", \"arguments\": {\"query\": \"x\"}}\n</tool_call>";
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", paris, "", {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel calls", paris + "\n" + search + "\n", "", {{"get_weather", R"({"city":"Paris"})"}, {"search", R"({"query":"x"})"}}},
            {"tricky arguments", "<tool_call>\n{\"name\": \"search\", \"arguments\": {\"query\": " + kTricky + "}}\n</tool_call>", "",
@@ -169,7 +169,7 @@ TEST(ToolParser, Qwen3Coder) {
       "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=days>\n3\n</parameter>\n"
       "<parameter=metric>\nTrue\n</parameter>\n<parameter=hours>\n[1, 2]\n</parameter>\n</function>\n</tool_call>";
   const std::string search = "<tool_call>\n<function=search>\n<parameter=query>\nx\n</parameter>\n</function>\n</tool_call>";
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>", "",
             {{"get_weather", R"({"city":"Paris"})"}}},
            {"typed values, parallel calls", weather + "\n" + search, "",
@@ -195,7 +195,7 @@ TEST(ToolParser, Qwen3Coder) {
 
 TEST(ToolParser, Llama3Json) {
   const std::string paris = R"({"name": "get_weather", "parameters": {"city": "Paris"}})";
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", paris, "", {{"get_weather", R"({"city":"Paris"})"}}},
            {"python tag and eom", "<|python_tag|>" + paris + "<|eom_id|>", "", {{"get_weather", R"({"city":"Paris"})"}}},
            {"type key and end of turn", R"({"type": "function", "name": "search", "parameters": {"query": "x"}}<|eot_id|>)", "",
@@ -216,7 +216,7 @@ TEST(ToolParser, Llama3Json) {
 }
 
 TEST(ToolParser, Pythonic) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", R"([get_weather(city="Paris", unit="celsius")])", "", {{"get_weather", R"({"city":"Paris","unit":"celsius"})"}}},
            {"parallel calls", R"([get_weather(city="Paris"), search(query="x")])", "",
             {{"get_weather", R"({"city":"Paris"})"}, {"search", R"({"query":"x"})"}}},
@@ -236,7 +236,7 @@ TEST(ToolParser, Pythonic) {
 }
 
 TEST(ToolParser, Mistral) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"list form", R"([TOOL_CALLS] [{"name": "get_weather", "arguments": {"city": "Paris"}}]</s>)", "",
             {{"get_weather", R"({"city":"Paris"})"}}},
            {"list form, parallel with ids",
@@ -273,7 +273,7 @@ TEST(ToolParser, DeepSeekR1) {
   };
   const std::string paris = call("get_weather", R"({"city": "Paris"})");
   const std::string search = call("search", R"({"query": "x"})");
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", kDsCallsBegin + paris + kDsCallsEnd, "", {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel calls", kDsCallsBegin + paris + "\n" + search + kDsCallsEnd + "<｜end▁of▁sentence｜>", "",
             {{"get_weather", R"({"city":"Paris"})"}, {"search", R"({"query":"x"})"}}},
@@ -295,7 +295,7 @@ TEST(ToolParser, DeepSeekV31) {
   auto call = [](const std::string& name, const std::string& json) { return kDsCallBegin + name + kDsSep + json + kDsCallEnd; };
   const std::string paris = call("get_weather", R"({"city": "Paris"})");
   const std::string search = call("search", R"({"query": "x"})");
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", kDsCallsBegin + paris + kDsCallsEnd, "", {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel calls", kDsCallsBegin + paris + search + kDsCallsEnd, "",
             {{"get_weather", R"({"city":"Paris"})"}, {"search", R"({"query":"x"})"}}},
@@ -311,7 +311,7 @@ TEST(ToolParser, DeepSeekV31) {
 }
 
 TEST(ToolParser, Granite) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", R"(<|tool_call|>[{"name": "get_weather", "arguments": {"city": "Paris"}}])", "",
             {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel calls", R"(<|tool_call|>[{"name": "get_weather", "arguments": {"city": "Paris"}}, {"name": "search", "arguments": {"query": "x"}}]<|end_of_text|>)",
@@ -328,7 +328,7 @@ TEST(ToolParser, Granite) {
 }
 
 TEST(ToolParser, Phi4Mini) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", R"(functools[{"name": "get_weather", "arguments": {"city": "Paris"}}])", "",
             {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel, ] inside an argument",
@@ -345,7 +345,7 @@ TEST(ToolParser, Phi4Mini) {
 }
 
 TEST(ToolParser, CommandR7b) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"plan and one call",
             "<|START_THINKING|>I will look up the weather.<|END_THINKING|><|START_ACTION|>[\n    {\"tool_call_id\": \"0\", "
             "\"tool_name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}\n]<|END_ACTION|>",
@@ -362,7 +362,7 @@ TEST(ToolParser, CommandR7b) {
 }
 
 TEST(ToolParser, Generic) {
-  for (const Case& c : std::vector<Case>{
+  for (const ParserCase& c : std::vector<ParserCase>{
            {"one call", R"({"tool_call": {"name": "get_weather", "arguments": {"city": "Paris"}}})", "",
             {{"get_weather", R"({"city":"Paris"})"}}},
            {"parallel calls", R"({"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}, "id": "abcd"}, {"name": "search", "arguments": {"query": "日本"}}]})",

@@ -8,7 +8,7 @@ using E = ElementType;
 
 Attributes py(bool v) { return {{"m_pythondiv", v ? "true" : "false"}}; }
 
-std::vector<Case> cases() {
+std::vector<Case> binary_cases() {
   std::vector<Case> c;
   // Broadcast [2,1,3] + [4,1] -> [2,4,3]: out[i,j,k] = a[i,0,k] + b[j,0].
   c.push_back({"Add_f32_broadcast_2x1x3_4x1", "Add", "opset1", {},
@@ -112,7 +112,7 @@ std::vector<Case> cases() {
 
 class BinaryArithmetic : public ::testing::TestWithParam<Case> {};
 TEST_P(BinaryArithmetic, MatchesSpec) { expect_case(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Ops, BinaryArithmetic, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Ops, BinaryArithmetic, ::testing::ValuesIn(binary_cases()), case_name);
 
 TEST(BinaryArithmeticErrors, RejectsBooleanAndSubByteInputs) {
   expect_error([] { run_op("Add", "opset1", {}, {boolean({1}, {1}), boolean({1}, {0})}); }, "boolean");

@@ -6,7 +6,7 @@ namespace {
 
 using E = ElementType;
 
-std::vector<Case> cases() {
+std::vector<Case> bitwise_cases() {
   std::vector<Case> c;
   // The spec's uint8 example: 21 & 3 = 1, 120 & 37 = 32.
   c.push_back({"BitwiseAnd_spec_example", "BitwiseAnd", "opset13", {},
@@ -46,7 +46,7 @@ std::vector<Case> cases() {
 
 class Bitwise : public ::testing::TestWithParam<Case> {};
 TEST_P(Bitwise, MatchesSpec) { expect_case(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Ops, Bitwise, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Ops, Bitwise, ::testing::ValuesIn(bitwise_cases()), case_name);
 
 TEST(BitwiseErrors, RejectsFloats) {
   expect_error([] { run_op("BitwiseAnd", "opset13", {}, {make(E::f32, {1}, {1}), make(E::f32, {1}, {1})}); }, "f32");

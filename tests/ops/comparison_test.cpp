@@ -6,7 +6,7 @@ namespace {
 
 using E = ElementType;
 
-std::vector<Case> cases() {
+std::vector<Case> comparison_cases() {
   std::vector<Case> c;
   // a = [1, 2, 3] vs b = [2, 2, 2] on every type; boolean a = [0, 1, 1] vs b = [1, 1, 0] gives the
   // same pattern (false < true).
@@ -51,7 +51,7 @@ std::vector<Case> cases() {
 
 class Comparison : public ::testing::TestWithParam<Case> {};
 TEST_P(Comparison, MatchesSpec) { expect_case(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Ops, Comparison, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Ops, Comparison, ::testing::ValuesIn(comparison_cases()), case_name);
 
 TEST(ComparisonErrors, TypesMustMatch) {
   expect_error([] { run_op("Equal", "opset1", {}, {make(E::f32, {1}, {1}), make(E::i32, {1}, {1})}); },

@@ -8,13 +8,13 @@
 namespace openarc::ops::testing {
 namespace {
 
-struct Case {
+struct LoadCase {
   std::string type, version;
   Attributes attrs;
   std::vector<ElementType> types;
 };
 
-std::vector<Case> cases() {
+std::vector<LoadCase> load_cases() {
   using E = ElementType;
   Attributes mvn{{"normalize_variance", "true"}, {"eps", "1e-5"}, {"eps_mode", "inside_sqrt"}};
   Attributes topk{{"axis", "-1"}, {"mode", "max"}, {"sort", "value"}};
@@ -34,7 +34,7 @@ std::vector<Case> cases() {
 }
 
 TEST(ComputeOpsLoad, DynamicRanksAndUnknownValues) {
-  for (const Case& c : cases()) {
+  for (const LoadCase& c : load_cases()) {
     std::vector<InputInfo> in;
     for (ElementType t : c.types) in.push_back({t, PartialShape::dynamic_rank(), nullptr});
     std::string e = error_of([&] { infer_op(c.type, c.version, c.attrs, in); });
@@ -43,7 +43,7 @@ TEST(ComputeOpsLoad, DynamicRanksAndUnknownValues) {
 }
 
 TEST(ComputeOpsLoad, DynamicDimsAndUnknownValues) {
-  for (const Case& c : cases()) {
+  for (const LoadCase& c : load_cases()) {
     std::vector<InputInfo> in;
     for (size_t i = 0; i < c.types.size(); ++i) {
       bool small_arg = c.types[i] == ElementType::i64 || (c.type == "ScaledDotProductAttention" && i == 4) ||
@@ -63,7 +63,7 @@ TEST(ComputeOpsLoad, StaticShapesAndKnownValuesGiveStaticOutputs) {
   Tensor axes = Tensor::from<int64_t>({1}, {-1});
   Tensor k = Tensor::scalar<int64_t>(2);
   Tensor scale = Tensor::scalar<float>(0.5f);
-  for (const Case& c : cases()) {
+  for (const LoadCase& c : load_cases()) {
     std::vector<InputInfo> in;
     for (size_t i = 0; i < c.types.size(); ++i) {
       if (c.types[i] == ElementType::i64) {

@@ -52,15 +52,4 @@ inline void expect_values(const Tensor& t, const Shape& shape, const std::vector
   }
 }
 
-// The message of the Error that f throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace openarc::ops::testing

@@ -19,7 +19,7 @@ Tensor raw(ElementType t, const Shape& shape, std::vector<uint8_t> bytes) {
   return x;
 }
 
-std::vector<Case> cases() {
+std::vector<Case> convert_cases() {
   std::vector<Case> c;
   // Float -> integer truncates toward zero and saturates; NaN -> 0.
   c.push_back(conv("f32_to_i32_truncates", make(E::f32, {4}, {3.7, -3.7, 2.5, -0.5}), make(E::i32, {4}, {3, -3, 2, 0})));
@@ -85,7 +85,7 @@ std::vector<Case> cases() {
 
 class Convert : public ::testing::TestWithParam<Case> {};
 TEST_P(Convert, MatchesSpec) { expect_case(GetParam()); }
-INSTANTIATE_TEST_SUITE_P(Ops, Convert, ::testing::ValuesIn(cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Ops, Convert, ::testing::ValuesIn(convert_cases()), case_name);
 
 // Sub-byte tensors longer than one conversion chunk (4096 elements), both directions.
 TEST(ConvertChunks, LongSubByteTensors) {

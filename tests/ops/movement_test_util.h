@@ -58,15 +58,4 @@ inline InputInfo known(const Tensor& v) { return {v.type(), PartialShape(v.shape
 
 inline PartialShape ps(Shape dims) { return PartialShape(std::move(dims)); }
 
-// The message of the Error `f` throws ("" when it throws none).
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace openarc::ops::testing

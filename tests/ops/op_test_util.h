@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "error_of.h"
 #include "ops/registry.h"
 
 namespace openarc::ops::testing {

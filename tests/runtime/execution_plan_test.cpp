@@ -11,23 +11,10 @@
 #include "ir/builder.h"
 #include "kernels/isa_fixture.h"
 #include "runtime/compiled_model.h"
+#include "model_test_util.h"
 
 namespace openarc::runtime {
 namespace {
-
-Tensor random_f32(Shape shape, uint32_t seed) {
-  Tensor t(ElementType::f32, std::move(shape));
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = dist(rng);
-  return t;
-}
-
-std::shared_ptr<CompiledModel> compile(ir::Model m, bool optimize = true) {
-  CompileOptions options;
-  options.optimize = optimize;
-  return CompiledModel::compile(std::make_shared<ir::Model>(std::move(m)), options);
-}
 
 std::vector<Tensor> run(InferRequest& req, const CompiledModel& cm, const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < inputs.size(); ++i) req.set_input(i, inputs[i]);
@@ -59,13 +46,6 @@ void expect_runs_match_fresh_requests(const CompiledModel& cm, const std::vector
     ASSERT_EQ(got.size(), want.size());
     for (size_t i = 0; i < got.size(); ++i) expect_equal(got[i], want[i], "run " + std::to_string(s) + " output " + std::to_string(i));
   }
-}
-
-ir::OutputRef i64s(ir::GraphBuilder& b, std::vector<int64_t> v) {
-  const int64_t n = static_cast<int64_t>(v.size());
-  Tensor t(ElementType::i64, {n});
-  for (int64_t i = 0; i < n; ++i) t.data<int64_t>()[i] = v[static_cast<size_t>(i)];
-  return b.constant(t);
 }
 
 // x [B, S, 8]: h = Softmax(MatMul(x, W [8, 8]) + x); flat = Reshape(h, Concat(ShapeOf(x)[0], -1))

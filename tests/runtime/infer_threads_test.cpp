@@ -9,23 +9,16 @@
 #include "core/thread_pool.h"
 #include "ir/builder.h"
 #include "runtime/compiled_model.h"
+#include "model_test_util.h"
 
 namespace openarc::runtime {
 namespace {
-
-Tensor random_f32(const Shape& shape, uint32_t seed) {
-  Tensor t(ElementType::f32, shape);
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  for (int64_t i = 0; i < t.size(); ++i) t.data<float>()[i] = dist(gen);
-  return t;
-}
 
 // y = x · W^T with W [N,K]: a decode-shaped Linear.
 std::shared_ptr<ir::Model> linear_model(int64_t n, int64_t k) {
   ir::GraphBuilder b("linear");
   auto x = b.parameter("x", ElementType::f32, PartialShape({1, -1, k}));
-  auto w = b.constant(random_f32({n, k}, 5));
+  auto w = b.constant(random_f32({n, k}, 5, -1, 1));
   auto y = b.op("MatMul", "opset1", {x, w}, {{"transpose_a", "false"}, {"transpose_b", "true"}});
   b.result(y, "y");
   return std::make_shared<ir::Model>(b.build());
@@ -33,7 +26,7 @@ std::shared_ptr<ir::Model> linear_model(int64_t n, int64_t k) {
 
 TEST(InferThreads, OutputsAreBitIdenticalForEveryNumThreads) {
   auto model = linear_model(1003, 96);
-  Tensor x = random_f32({1, 3, 96}, 6);
+  Tensor x = random_f32({1, 3, 96}, 6, -1, 1);
   Tensor ref;
   for (int threads : {1, 2, 3, 0}) {
     auto cm = CompiledModel::compile(model, CompileOptions{threads});
@@ -55,7 +48,7 @@ TEST(InferThreads, TheCallersCurrentPoolIsRestored) {
   InferRequest r = cm->create_infer_request();
   ThreadPool& mine = shared_pool(2);
   ScopedPool scope(mine);
-  r.set_input("x", random_f32({1, 1, 4}, 1));
+  r.set_input("x", random_f32({1, 1, 4}, 1, -1, 1));
   r.infer();
   EXPECT_EQ(&current_pool(), &mine);
   // Also when infer throws (a missing input).

@@ -17,6 +17,7 @@
 #include "kernels/isa_fixture.h"
 #include "llm/demo_model.h"
 #include "runtime/compiled_model.h"
+#include "model_test_util.h"
 
 namespace openarc::runtime {
 namespace {
@@ -28,12 +29,6 @@ struct TestModel {
   int layers = 0;
   std::shared_ptr<CompiledModel> fused, reference;
 };
-
-std::shared_ptr<CompiledModel> compile(const ir::Model& m, bool optimize) {
-  CompileOptions options;
-  options.optimize = optimize;
-  return CompiledModel::compile(std::make_shared<ir::Model>(m), options);
-}
 
 TestModel make(const std::string& name, const ir::Model& m, int layers) {
   return {name, layers, compile(m, true), compile(m, false)};

@@ -22,7 +22,7 @@ using testing::TempFolder;
 
 const fs::path kDemo = fs::path(OPENARC_SOURCE_DIR) / "models" / "stories260K";
 
-json error_of(const std::string& response) { return json::parse(body_of(response))["error"]; }
+json error_member(const std::string& response) { return json::parse(body_of(response))["error"]; }
 
 class ConvertRoute : public ::testing::Test {
  protected:
@@ -40,7 +40,7 @@ class ConvertRoute : public ::testing::Test {
   // The status and error of a convert request that must fail.
   std::pair<int, json> refused(const json& body) {
     std::string r = server_->post("/openarc/convert", body.dump());
-    return {status_of(r), status_of(r) == 200 ? json() : error_of(r)};
+    return {status_of(r), status_of(r) == 200 ? json() : error_member(r)};
   }
   std::vector<std::string> entries() const {
     std::vector<std::string> names;
@@ -133,10 +133,10 @@ TEST_F(ConvertRoute, StreamsProgressAndLeavesOnlyTheFinishedFolder) {
 TEST_F(ConvertRoute, CancelNamesTheConversionItCannotFind) {
   std::string r = server_->post("/openarc/convert/cancel", "{}");
   EXPECT_EQ(status_of(r), 404);
-  EXPECT_EQ(error_of(r)["code"], "conversion_not_found");
+  EXPECT_EQ(error_member(r)["code"], "conversion_not_found");
   r = server_->post("/openarc/convert/cancel", R"({"id": "conv-9"})");
   EXPECT_EQ(status_of(r), 404);
-  EXPECT_NE(error_of(r)["message"].get<std::string>().find("conv-9"), std::string::npos);
+  EXPECT_NE(error_member(r)["message"].get<std::string>().find("conv-9"), std::string::npos);
   EXPECT_EQ(status_of(server_->post("/openarc/convert/cancel", R"({"id": 3})")), 400);
 }
 
@@ -144,7 +144,7 @@ TEST(ConvertRouteWithoutModelsDir, SaysItNeedsOne) {
   RouteServer server({});
   std::string r = server.post("/openarc/convert", json{{"source", kDemo.string()}}.dump());
   EXPECT_EQ(status_of(r), 400);
-  EXPECT_EQ(error_of(r)["code"], "no_models_dir");
+  EXPECT_EQ(error_member(r)["code"], "no_models_dir");
   json folders = json::parse(body_of(server.get("/openarc/folders")));
   EXPECT_TRUE(folders["models_dir"].is_null());
   EXPECT_TRUE(folders["folders"].empty());

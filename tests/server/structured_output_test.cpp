@@ -22,7 +22,7 @@ ParsedRequest apply(const std::string& body_text, bool chat = true) {
   return r;
 }
 
-ApiError error_of(const std::string& body_text, bool chat = true) {
+ApiError request_error(const std::string& body_text, bool chat = true) {
   try {
     apply(body_text, chat);
   } catch (const ApiError& e) {
@@ -70,22 +70,22 @@ TEST(StructuredOutput, GrammarAndJsonSchemaFieldsOnCompletions) {
 }
 
 TEST(StructuredOutput, MistakesAre400NamingTheFieldAndWhere) {
-  ApiError e = error_of("{" + kMessages + R"(, "response_format": {"type": "json_schema", "json_schema": {"schema":
+  ApiError e = request_error("{" + kMessages + R"(, "response_format": {"type": "json_schema", "json_schema": {"schema":
       {"type": "object", "properties": {"a": {"type": "array", "uniqueItems": true}}}}}})");
   EXPECT_EQ(e.status, 400);
   EXPECT_EQ(e.param, "response_format");
   EXPECT_NE(std::string(e.what()).find("uniqueItems"), std::string::npos) << e.what();
   EXPECT_NE(std::string(e.what()).find("/properties/a"), std::string::npos) << e.what();
-  e = error_of(R"({"prompt": "a", "grammar": "root ::= \"a\"\nitem ::= (\"b\""})", false);
+  e = request_error(R"({"prompt": "a", "grammar": "root ::= \"a\"\nitem ::= (\"b\""})", false);
   EXPECT_EQ(e.param, "grammar");
   EXPECT_NE(std::string(e.what()).find("2:"), std::string::npos) << e.what();
-  EXPECT_EQ(error_of(R"({"prompt": "a", "grammar": 5})", false).param, "grammar");
-  EXPECT_EQ(error_of(R"({"prompt": "a", "json_schema": {"not": {}}})", false).param, "json_schema");
-  EXPECT_EQ(error_of("{" + kMessages + R"(, "response_format": {"type": "json_schema"}})").param, "response_format");
-  EXPECT_EQ(error_of("{" + kMessages + R"(, "response_format": {"type": "xml"}})").param, "response_format");
-  EXPECT_EQ(error_of("{" + kMessages + R"(, "response_format": {"type": "json_object"}, "grammar": "root ::= \"x\""})").param,
+  EXPECT_EQ(request_error(R"({"prompt": "a", "grammar": 5})", false).param, "grammar");
+  EXPECT_EQ(request_error(R"({"prompt": "a", "json_schema": {"not": {}}})", false).param, "json_schema");
+  EXPECT_EQ(request_error("{" + kMessages + R"(, "response_format": {"type": "json_schema"}})").param, "response_format");
+  EXPECT_EQ(request_error("{" + kMessages + R"(, "response_format": {"type": "xml"}})").param, "response_format");
+  EXPECT_EQ(request_error("{" + kMessages + R"(, "response_format": {"type": "json_object"}, "grammar": "root ::= \"x\""})").param,
             "grammar");
-  EXPECT_EQ(error_of("{" + kMessages + R"(, "response_format": {"type": "json_object"}, "tool_choice": "required",
+  EXPECT_EQ(request_error("{" + kMessages + R"(, "response_format": {"type": "json_object"}, "tool_choice": "required",
       "tools": [{"type": "function", "function": {"name": "f"}}]})").param, "response_format");
 }
 
