@@ -117,8 +117,6 @@ CallFormat format_of(const ToolParser& parser, bool parallel, const std::functio
                                         std::string(family) + "' tool-call format; use \"auto\"");
 }
 
-}  // namespace
-
 // The rules of every callable tool's arguments, and the choice of their calls as rule "call".
 std::vector<grammar::RuleDef> call_rules(const CallFormat& format, const ordered_json& tools, const std::string& only) {
   std::vector<grammar::RuleDef> rules;
