@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "grammar/automaton.h"
+#include "grammar/token_constraint.h"
 #include "grammar/token_vocabulary.h"
 
 namespace openarc::grammar {
@@ -66,7 +67,7 @@ class TokenGrammar {
   size_t walks_ = 0, hits_ = 0;
 };
 
-class TokenMatcher {
+class TokenMatcher final : public TokenConstraint {
  public:
   static constexpr int64_t kNoBudget = -1;
   // max_tokens: how many tokens the sequence may generate (kNoBudget: no limit).
@@ -74,20 +75,20 @@ class TokenMatcher {
 
   // Whether `token` may come next (cheap: walks that token's bytes; the full mask only when
   // the budget binds).
-  bool allows(int32_t token);
+  bool allows(int32_t token) override;
   // The allowed tokens, one bit each (the vocabulary's size in bits). Throws Error when the
   // grammar is not finished and no token of the vocabulary can continue it.
-  std::span<const uint64_t> mask();
+  std::span<const uint64_t> mask() override;
   // Advances by a token; throws Error when it is not allowed.
-  void accept(int32_t token);
+  void accept(int32_t token) override;
   // Advances by text (a forced prefix, tests); false (and no change) when the grammar refuses it.
   bool accept_text(std::string_view text);
 
   bool can_end() const { return ended_ || grammar_->automaton().can_end(state_); }
   // The text is a whole match and nothing may follow: generation can stop.
-  bool is_complete() const { return ended_ || grammar_->automaton().is_complete(state_); }
+  bool is_complete() const override { return ended_ || grammar_->automaton().is_complete(state_); }
   bool ended() const { return ended_; }  // an end token was accepted
-  size_t vocab_size() const { return grammar_->vocabulary().size(); }
+  size_t vocab_size() const override { return grammar_->vocabulary().size(); }
 
  private:
   Automaton::StateId after(int32_t token);  // kDead when refused

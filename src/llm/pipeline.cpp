@@ -8,9 +8,11 @@
 #include "chat/chat_template.h"
 #include "core/error.h"
 #include "core/mapped_file.h"
+#include "grammar/lazy_grammar.h"
 #include "grammar/token_matcher.h"
 #include "ir/reader.h"
 #include "llm/generation_config_json.h"
+#include "llm/lazy_grammar_spec.h"
 #include "llm/model_info.h"
 #include "llm/reasoning.h"
 #include "llm/speculative_decoder.h"
@@ -244,9 +246,20 @@ PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
         tool_call_grammar(*impl.tool_parser, req.tools.is_null() ? nlohmann::ordered_json::array() : req.tools,
                           *req.forced_tool_call, [&](std::string_view t) { return tok.token_to_id(t).has_value(); }));
   }
-  // A prompt that opened a reasoning block: the constrained text comes after its end.
-  if (out.grammar && out.opens_reasoning && impl.reasoning_markers)
-    out.grammar = std::make_shared<const grammar::Grammar>(out.grammar->with_prefix(impl.reasoning_markers->close + "\n\n"));
+  if (out.grammar && out.opens_reasoning && impl.reasoning_markers) {
+    // The model finishes the reasoning the prompt opened; the constrained text follows it.
+    out.lazy_grammar = std::make_shared<const grammar::LazyGrammarSpec>(after_reasoning(*out.grammar, *impl.reasoning_markers));
+    out.grammar = nullptr;
+  } else if (!out.grammar && req.keep_tool_markers && req.tools.is_array() && !req.tools.empty()) {
+    // tool_choice "auto": free text, and every call the model begins is well formed.
+    const tokenizer::Tokenizer& tok = *impl.tokenizer;
+    std::vector<grammar::LazyTrigger> triggers = tool_call_triggers(
+        *impl.tool_parser, req.tools, req.parallel_tool_calls, [&](std::string_view t) { return tok.token_to_id(t).has_value(); });
+    if (!triggers.empty())
+      out.lazy_grammar = std::make_shared<const grammar::LazyGrammarSpec>(
+          auto_tool_calls(std::move(triggers), out.chat ? impl.reasoning_markers : std::nullopt, out.opens_reasoning,
+                          req.parallel_tool_calls));
+  }
   int64_t ctx = info_.context_length;
   if (req.truncate && ctx > 0) {
     int64_t want = req.config.max_new_tokens > 0 ? req.config.max_new_tokens : 0;
@@ -293,13 +306,17 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
   uint64_t seed = config.seed ? *config.seed : Sampler::random_seed();
   // One grammar automaton and mask cache for the n samples; end tokens are eos and stop ids.
   std::shared_ptr<grammar::TokenGrammar> token_grammar;
-  if (prepared.grammar) {
+  std::shared_ptr<grammar::LazyGrammar> lazy_grammar;
+  if (prepared.grammar || prepared.lazy_grammar) {
     std::vector<int32_t> ends;
     if (!config.ignore_eos)
       for (int64_t id : config.eos_token_ids) ends.push_back(static_cast<int32_t>(id));
     for (int64_t id : config.stop_token_ids) ends.push_back(static_cast<int32_t>(id));
-    token_grammar = std::make_shared<grammar::TokenGrammar>(prepared.grammar, impl.grammar_vocabulary(prepared.keep_tool_markers),
-                                                            std::move(ends));
+    auto vocabulary = impl.grammar_vocabulary(prepared.keep_tool_markers);
+    if (prepared.grammar)
+      token_grammar = std::make_shared<grammar::TokenGrammar>(prepared.grammar, std::move(vocabulary), std::move(ends));
+    else
+      lazy_grammar = std::make_shared<grammar::LazyGrammar>(*prepared.lazy_grammar, std::move(vocabulary), std::move(ends));
   }
   for (int64_t index = 0; index < config.n; ++index) {
     if (index > 0) {  // each sample starts again from the prompt's state
@@ -309,11 +326,10 @@ GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationC
     SequenceResult seq;
     Sampler sampler(config, impl.vocab, Sampler::sequence_seed(seed, index));
     sampler.set_prompt(prompt);
-    std::optional<grammar::TokenMatcher> matcher;
-    if (token_grammar) {
-      matcher.emplace(token_grammar, limit);
-      sampler.set_grammar(&*matcher);
-    }
+    std::unique_ptr<grammar::TokenConstraint> matcher;
+    if (token_grammar) matcher = std::make_unique<grammar::TokenMatcher>(token_grammar, limit);
+    if (lazy_grammar) matcher = std::make_unique<grammar::LazyMatcher>(lazy_grammar, limit);
+    if (matcher) sampler.set_grammar(matcher.get());
     StopRules stop(config, limit);
     // Under a grammar the text is exactly the tokens' bytes: no clean-up rewrites it.
     tokenizer::IncrementalDecoder decoder(*impl.tokenizer, true, matcher ? std::optional<bool>(false) : std::nullopt,

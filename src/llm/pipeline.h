@@ -79,9 +79,15 @@ struct GenerationRequest {
   bool keep_tool_markers = false;
   // Constrained output: a grammar the text must match (GBNF, a JSON schema's), or tool calls the
   // output must make in the model's format (its grammar is built in prepare(); needs
-  // keep_tool_markers). A prompt that opens a reasoning block gets the block closed first.
+  // keep_tool_markers). When the prompt opens a reasoning block, the model finishes its
+  // reasoning first: the grammar starts after the block's closing marker (written by the model,
+  // or forced when the token budget leaves just room for the constrained text).
   std::shared_ptr<const grammar::Grammar> grammar;
   std::optional<ForcedToolCall> forced_tool_call;
+  // With tools, keep_tool_markers and neither of the above (tool_choice "auto"): a lazy grammar
+  // (tool_call_triggers) makes every call the model begins well formed; without
+  // parallel_tool_calls it may begin one.
+  bool parallel_tool_calls = true;
   GenerationConfig config;         // start from Pipeline::default_config()
 };
 
@@ -113,6 +119,7 @@ struct PreparedPrompt {
   bool opens_reasoning = false;
   bool keep_tool_markers = false;  // GenerationRequest::keep_tool_markers
   std::shared_ptr<const grammar::Grammar> grammar;  // what the output must match, if anything
+  std::shared_ptr<const grammar::LazyGrammarSpec> lazy_grammar;  // or a grammar from a trigger on
 };
 
 struct GenerationResult {

@@ -5,7 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
-#include "grammar/token_matcher.h"
+#include "grammar/token_constraint.h"
 
 namespace openarc::llm {
 
@@ -109,7 +109,7 @@ void Sampler::prepare(std::span<const float> logits, std::span<const int64_t> su
   }
 }
 
-void Sampler::set_grammar(grammar::TokenMatcher* matcher) {
+void Sampler::set_grammar(grammar::TokenConstraint* matcher) {
   check(!matcher || static_cast<int64_t>(matcher->vocab_size()) == vocab_size_, "sampler: a grammar over ",
         matcher ? matcher->vocab_size() : 0, " tokens for a vocabulary of ", vocab_size_);
   grammar_ = matcher;

@@ -34,7 +34,7 @@
 #include "llm/generation_config.h"
 
 namespace openarc::grammar {
-class TokenMatcher;
+class TokenConstraint;
 }
 
 namespace openarc::llm {
@@ -69,9 +69,10 @@ class Sampler {
   // Records a token as output without sampling it (for penalties).
   void accept(int64_t token);
 
-  // Constrains the following samples to the matcher's grammar (null: none). The matcher's
-  // vocabulary must be vocab_size() tokens; it must outlive its use here.
-  void set_grammar(grammar::TokenMatcher* matcher);
+  // Constrains the following samples to the matcher's grammar (null: none): a TokenMatcher, or a
+  // LazyMatcher whose grammar starts at a trigger. The matcher's vocabulary must be vocab_size()
+  // tokens; it must outlive its use here.
+  void set_grammar(grammar::TokenConstraint* matcher);
 
   // What sample() would draw from: the kept tokens and their renormalised probabilities, most
   // likely first (greedy: the argmax with probability 1). Does not touch the history or the RNG.
@@ -104,7 +105,7 @@ class Sampler {
 
   GenerationConfig config_;
   int64_t vocab_size_;
-  grammar::TokenMatcher* grammar_ = nullptr;
+  grammar::TokenConstraint* grammar_ = nullptr;
   std::mt19937_64 rng_;
   bool penalties_ = false;
   std::vector<uint32_t> output_count_;  // (vocab) times each id was generated

@@ -191,6 +191,7 @@ ParsedRequest parse_chat_request(const json& body, const llm::GenerationConfig& 
   r.parse_tool_calls = !g.tools.is_null();
   g.keep_tool_markers = r.parse_tool_calls;
   r.parallel_tool_calls = bool_field(body, "parallel_tool_calls", true);
+  g.parallel_tool_calls = r.parallel_tool_calls;
   if (choice.mode == "required" || choice.mode == "function") {
     g.forced_tool_call = llm::ForcedToolCall{choice.name, r.parallel_tool_calls && choice.mode == "required"};
     r.named_tool_choice = choice.mode == "function";
