@@ -22,7 +22,7 @@ List Interpreter::iterate(const Value& v) {
       List chars;
       for (char32_t c : utf8_decode(v.str())) {
         std::string s;
-        utf8_append(s, c);
+        append_utf8(s, c);
         chars.push_back(Value::string(std::move(s)));
       }
       return chars;

@@ -101,10 +101,10 @@ Value f_title(Interpreter&, const Value& v, CallArgs&) {
   for (char32_t c : utf8_decode(to_str(v))) {
     bool sep = py_isspace(c) || c == '-' || c == '(' || c == '{' || c == '[' || c == '<';
     if (sep) {
-      utf8_append(out, c);
+      append_utf8(out, c);
       start = true;
     } else {
-      utf8_append(out, start ? py_upper(c) : py_lower(c));
+      append_utf8(out, start ? py_upper(c) : py_lower(c));
       start = false;
     }
   }

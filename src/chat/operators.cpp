@@ -128,7 +128,7 @@ Value percent_format(const std::string& fmt, const Value& args) {
       out += buf;
     } else if (c == 'c') {
       if (v->is_string() && utf8_length(v->str()) == 1) out += v->str();
-      else if (is_intlike(*v)) utf8_append(out, static_cast<char32_t>(as_int(*v)));
+      else if (is_intlike(*v)) append_utf8(out, static_cast<char32_t>(as_int(*v)));
       else raise("TypeError", "%c requires int or char");
     } else {
       raise("ValueError", "unsupported format character '", c, "' (0x", std::hex, static_cast<int>(c), ") at index ", std::dec, k);

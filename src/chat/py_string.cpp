@@ -7,59 +7,14 @@ namespace openarc::chat {
 std::u32string utf8_decode(std::string_view s) {
   std::u32string out;
   out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    bool ok = true;
-    for (int k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 2) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if (!ok) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += len;
-  }
+  for (size_t i = 0; i < s.size();) out.push_back(next_code_point(s, i));
   return out;
-}
-
-void utf8_append(std::string& out, char32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    if (c > 0x10FFFF) c = 0xFFFD;
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
 }
 
 std::string utf8_encode(std::u32string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char32_t c : s) utf8_append(out, c);
+  for (char32_t c : s) append_utf8(out, c);
   return out;
 }
 
@@ -116,13 +71,13 @@ bool py_isdigit(char32_t c) { return c >= '0' && c <= '9'; }
 
 std::string py_upper(std::string_view s) {
   std::string out;
-  for (char32_t c : utf8_decode(s)) utf8_append(out, py_upper(c));
+  for (char32_t c : utf8_decode(s)) append_utf8(out, py_upper(c));
   return out;
 }
 
 std::string py_lower(std::string_view s) {
   std::string out;
-  for (char32_t c : utf8_decode(s)) utf8_append(out, py_lower(c));
+  for (char32_t c : utf8_decode(s)) append_utf8(out, py_lower(c));
   return out;
 }
 
@@ -131,7 +86,7 @@ std::string py_title(std::string_view s) {
   std::string out;
   bool prev_cased = false;
   for (char32_t c : utf8_decode(s)) {
-    utf8_append(out, prev_cased ? py_lower(c) : py_upper(c));
+    append_utf8(out, prev_cased ? py_lower(c) : py_upper(c));
     prev_cased = is_cased(c);
   }
   return out;
@@ -141,7 +96,7 @@ std::string py_capitalize(std::string_view s) {
   std::string out;
   bool first = true;
   for (char32_t c : utf8_decode(s)) {
-    utf8_append(out, first ? py_upper(c) : py_lower(c));
+    append_utf8(out, first ? py_upper(c) : py_lower(c));
     first = false;
   }
   return out;
@@ -237,7 +192,7 @@ std::string py_replace(std::string_view s, std::string_view old, std::string_vie
         out += repl;
         ++done;
       }
-      if (k < u.size()) utf8_append(out, u[k]);
+      if (k < u.size()) append_utf8(out, u[k]);
     }
     return out;
   }
@@ -312,7 +267,7 @@ std::string py_unescape(std::string_view body) {
         }
         if (cp > 0x10FFFF) raise("TemplateSyntaxError", "illegal Unicode character in a string literal");
         i += digits;
-        utf8_append(out, cp);
+        append_utf8(out, cp);
         break;
       }
       default:
@@ -320,7 +275,7 @@ std::string py_unescape(std::string_view body) {
           char32_t cp = static_cast<char32_t>(e - '0');
           for (int k = 0; k < 2 && i < body.size() && body[i] >= '0' && body[i] <= '7'; ++k, ++i)
             cp = cp * 8 + static_cast<char32_t>(body[i] - '0');
-          utf8_append(out, cp);
+          append_utf8(out, cp);
         } else {
           out += '\\';  // unknown escapes are kept as written
           out += e;
@@ -351,7 +306,7 @@ std::string py_str_repr(std::string_view s) {
       out += hex[(c >> 4) & 0xF];
       out += hex[c & 0xF];
     } else {
-      utf8_append(out, c);
+      append_utf8(out, c);
     }
   }
   out += q;

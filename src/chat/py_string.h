@@ -8,12 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace openarc::chat {
 
-// Invalid UTF-8 bytes decode to U+FFFD (input from JSON is valid; this only keeps us safe).
+// Python strings as code points (core/utf8.h: invalid bytes decode to U+FFFD; input from JSON is
+// valid, this only keeps us safe), and len() in code points.
 std::u32string utf8_decode(std::string_view s);
 std::string utf8_encode(std::u32string_view s);
-void utf8_append(std::string& out, char32_t c);
 size_t utf8_length(std::string_view s);
 
 bool py_isspace(char32_t c);

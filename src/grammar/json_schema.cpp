@@ -4,7 +4,7 @@
 
 #include "grammar/automaton.h"
 #include "grammar/json_schema_compiler.h"
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace openarc::grammar {
 
@@ -306,7 +306,7 @@ Expr JsonSchemaRules::Compiler::key_other_than(const std::vector<std::string>& k
   for (const std::string& k : keys) {
     size_t node = 0;
     for (size_t i = 0; i < k.size();) {
-      const char32_t cp = tokenizer::next_code_point(k, i);  // keys come from parsed JSON: valid UTF-8
+      const char32_t cp = next_code_point(k, i);  // keys come from parsed JSON: valid UTF-8
       auto [it, fresh] = trie[node].children.emplace(cp, trie.size());
       if (fresh) trie.emplace_back();
       node = it->second;

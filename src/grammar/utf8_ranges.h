@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "grammar/byte_set.h"
-#include "tokenizer/utf8.h"
+#include "core/utf8.h"
 
 namespace openarc::grammar {
 
@@ -27,7 +27,5 @@ std::vector<CodePointRange> complement_ranges(const std::vector<CodePointRange>&
 // The byte sequences that encode the members of normalized ranges; sequences that differ only
 // in their first byte are merged.
 std::vector<std::vector<ByteSet>> utf8_sequences(const std::vector<CodePointRange>& ranges);
-
-using tokenizer::append_utf8;
 
 }  // namespace openarc::grammar

@@ -1,8 +1,10 @@
-#include "tokenizer/utf8.h"
+// core/utf8.h: validity and lossy repair as Unicode and Rust define them; code points in and out,
+// with a byte that starts no valid sequence decoding to U+FFFD.
+#include "core/utf8.h"
 
 #include <gtest/gtest.h>
 
-namespace openarc::tokenizer {
+namespace openarc {
 namespace {
 
 const std::string kFFFD = "\xEF\xBF\xBD";
@@ -33,16 +35,21 @@ TEST(Utf8, ValidPrefixAndCodePoints) {
   EXPECT_EQ(out, s);
 }
 
-TEST(Utf8, RustCharClasses) {
-  EXPECT_TRUE(is_whitespace(U'\u3000'));
-  EXPECT_TRUE(is_whitespace(U'\u0085'));
-  EXPECT_FALSE(is_whitespace(U'\u200B'));  // zero width space is not White_Space
-  EXPECT_TRUE(is_numeric(U'\u00BD'));      // ½ is No
-  EXPECT_TRUE(is_alphanumeric(U'\u24D0'));  // ⓐ is Alphabetic
-  EXPECT_TRUE(is_bert_punctuation(U'$'));   // ASCII symbol counts for BERT
-  EXPECT_TRUE(is_bert_punctuation(U'\u3002'));
-  EXPECT_FALSE(is_bert_punctuation(U'\u20AC'));  // € is Sc, not punctuation
+TEST(Utf8, InvalidBytesDecodeToReplacementOneByteAtATime) {
+  // A truncated sequence, an overlong form, a surrogate, a stray continuation byte.
+  for (std::string s : {std::string("\xE2\x82"), std::string("\xC0\x80"), std::string("\xED\xA0\x80"), std::string("\x80")}) {
+    size_t i = 0;
+    std::u32string out;
+    while (i < s.size()) out.push_back(next_code_point(s, i));
+    EXPECT_EQ(out, std::u32string(s.size(), U'\uFFFD')) << s.size() << " bytes";
+  }
+  size_t i = 0;
+  EXPECT_EQ(next_code_point("\xC3" "a", i), U'\uFFFD');
+  EXPECT_EQ(next_code_point("\xC3" "a", i), U'a');  // the byte after a bad lead is read again
+  std::string out;
+  append_utf8(out, 0x110000);
+  EXPECT_EQ(out, kFFFD);
 }
 
 }  // namespace
-}  // namespace openarc::tokenizer
+}  // namespace openarc
