@@ -9,13 +9,12 @@
 
 #include "core/error.h"
 #include "grammar/gbnf_parser.h"
+#include "match_util.h"
 
 namespace openarc::grammar {
 namespace {
 
 using Where = LazyTrigger::Where;
-
-bool bit(std::span<const uint64_t> bits, size_t id) { return (bits[id >> 6] >> (id & 63)) & 1; }
 
 // 0: the end token, 1: a special token (no text).
 const std::vector<std::string> kPieces = {"",  "",     "<ca", "ll>",     "<call>", "<call>{", "<call>!", "ab<call>{",

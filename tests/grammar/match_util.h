@@ -1,8 +1,10 @@
 // Test helpers: run a grammar's automaton over a text.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,9 @@
 #include "grammar/gbnf_parser.h"
 
 namespace openarc::grammar {
+
+// Whether a token mask (one bit per id, id % 64 of word id / 64) allows `id`.
+inline bool bit(std::span<const uint64_t> bits, size_t id) { return (bits[id >> 6] >> (id & 63)) & 1; }
 
 // The text is a whole match.
 inline bool matches(Automaton& a, std::string_view text) {

@@ -15,8 +15,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool bit(std::span<const uint64_t> bits, size_t id) { return (bits[id >> 6] >> (id & 63)) & 1; }
-
 // The mask as the definition says: each token's bytes run through a fresh walk from `prefix`.
 std::vector<bool> brute_force_mask(const std::shared_ptr<const Grammar>& g, const TokenVocabulary& v,
                                    const std::string& prefix, const std::vector<int32_t>& ends) {

@@ -38,19 +38,19 @@ std::vector<std::string> toy_pieces() {
   return v;
 }
 
-struct Run {
+struct ScriptRun {
   std::string text;
   int tokens = 0;
 };
 
 // Greedy decoding of the scripted model, under `constraint` when given.
-Run generate(const std::string& script, grammar::TokenConstraint* constraint, int max_tokens = 200) {
+ScriptRun generate(const std::string& script, grammar::TokenConstraint* constraint, int max_tokens = 200) {
   const std::vector<std::string> pieces = toy_pieces();
   GenerationConfig config;
   config.temperature = 0;
   Sampler sampler(config, static_cast<int64_t>(pieces.size()), 1);
   sampler.set_grammar(constraint);
-  Run r;
+  ScriptRun r;
   while (r.tokens < max_tokens) {
     std::vector<float> logits(pieces.size());
     for (size_t i = 0; i < pieces.size(); ++i) logits[i] = -0.001f * static_cast<float>(i);
@@ -94,7 +94,9 @@ void expect_valid_calls(const ParsedMessage& m, const std::string& text) {
     const ordered_json a = ordered_json::parse(c.arguments);
     if (c.name == "get_weather") {
       ASSERT_TRUE(a["city"].is_string()) << text;
-      EXPECT_LE(a["city"].get<std::string>().size(), 10u) << text;
+      size_t code_points = 0;  // maxLength counts characters, not bytes
+      for (char ch : a["city"].get<std::string>()) code_points += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
+      EXPECT_LE(code_points, 10u) << text;
     } else {
       ASSERT_EQ(c.name, "get_time") << text;
       EXPECT_TRUE(a.empty()) << text;
@@ -107,12 +109,12 @@ const std::string kMalformedHermes =
 
 TEST(LazyToolCalls, HermesCallAfterFreeTextIsWellFormed) {
   // Unconstrained: the script, whose call is not JSON, so it stays content.
-  const Run free = generate(kMalformedHermes, nullptr);
-  ASSERT_EQ(free.text, kMalformedHermes);
-  EXPECT_TRUE(parse(free.text, "hermes").tool_calls.empty());
+  const ScriptRun unconstrained = generate(kMalformedHermes, nullptr);
+  ASSERT_EQ(unconstrained.text, kMalformedHermes);
+  EXPECT_TRUE(parse(unconstrained.text, "hermes").tool_calls.empty());
 
   grammar::LazyMatcher m(auto_grammar("hermes", true), 200);
-  const Run r = generate(kMalformedHermes, &m);
+  const ScriptRun r = generate(kMalformedHermes, &m);
   EXPECT_TRUE(r.text.starts_with("Hello world <tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": ")) << r.text;
   const ParsedMessage msg = parse(r.text, "hermes");
   expect_valid_calls(msg, r.text);
@@ -133,7 +135,7 @@ TEST(LazyToolCalls, WithoutParallelCallsASecondCallCannotBegin) {
   const std::string script = call + "\n" + call;
   EXPECT_EQ(parse(generate(script, nullptr).text, "hermes").tool_calls.size(), 2u);
   grammar::LazyMatcher m(auto_grammar("hermes", false), 200);
-  const Run r = generate(script, &m);
+  const ScriptRun r = generate(script, &m);
   EXPECT_TRUE(r.text.starts_with(call + "\n")) << r.text;
   EXPECT_EQ(r.text.find("<tool_call>", call.size()), std::string::npos) << r.text;
   EXPECT_EQ(parse(r.text, "hermes").tool_calls.size(), 1u) << r.text;
@@ -145,7 +147,7 @@ TEST(LazyToolCalls, PythonicCallsAtTheStartOnly) {
   const std::string script = "[get_weather(city=Paris)]";
   EXPECT_TRUE(parse(generate(script, nullptr).text, "pythonic").tool_calls.empty());
   grammar::LazyMatcher m(auto_grammar("pythonic", true), 200);
-  const Run r = generate(script, &m);
+  const ScriptRun r = generate(script, &m);
   EXPECT_TRUE(r.text.starts_with("[get_weather(city=")) << r.text;
   EXPECT_TRUE(m.is_complete());  // the calls are the whole turn
   expect_valid_calls(parse(r.text, "pythonic"), r.text);
@@ -158,7 +160,7 @@ TEST(LazyToolCalls, PythonicCallsAtTheStartOnly) {
 TEST(LazyToolCalls, ACallDraftedWhileReasoningIsNotConstrained) {
   const std::string script = "<tool_call>{city: Paris}</think>\n\n" + kMalformedHermes.substr(12);
   grammar::LazyMatcher m(auto_grammar("hermes", true, kThink, true), 200);
-  const Run r = generate(script, &m);
+  const ScriptRun r = generate(script, &m);
   EXPECT_TRUE(r.text.starts_with("<tool_call>{city: Paris}</think>\n\n<tool_call>\n{")) << r.text;
   const ParsedMessage msg = parse(r.text, "hermes", kThink, true);
   EXPECT_EQ(msg.reasoning_content, "<tool_call>{city: Paris}");
@@ -175,7 +177,7 @@ TEST(ReasoningThenForcedCall, TheModelFinishesItsReasoningFirst) {
   const std::string reasoning = "hmm I should ask for the weather.";
   const std::string script = reasoning + "</think>\n\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": Paris}}";
   grammar::LazyMatcher m(forced_after_reasoning("get_weather"), 200);
-  const Run r = generate(script, &m);
+  const ScriptRun r = generate(script, &m);
   EXPECT_TRUE(r.text.starts_with(reasoning + "</think>\n\n<tool_call>\n")) << r.text;
   EXPECT_TRUE(m.is_complete()) << r.text;
   const ParsedMessage msg = parse(r.text, "hermes", kThink, true);
@@ -189,7 +191,7 @@ TEST(ReasoningThenForcedCall, EndlessReasoningIsClosedInTimeForTheCall) {
   for (int i = 0; i < 100; ++i) script += "hmm ";
   for (int budget : {80, 120}) {
     grammar::LazyMatcher m(forced_after_reasoning(""), budget);
-    const Run r = generate(script, &m, budget);
+    const ScriptRun r = generate(script, &m, budget);
     EXPECT_LE(r.tokens, budget);
     EXPECT_TRUE(r.text.starts_with("hmm hmm ")) << r.text;  // it reasoned ...
     EXPECT_TRUE(m.is_complete()) << r.text;                 // ... and still made its call
