@@ -1,7 +1,8 @@
 // PerfMetrics: the figures of one generation, and PerfRecorder, which takes them from clock
 // readings (passed in, so tests can drive it with made-up times).
 //
-// Timeline: start (request accepted) -> tokenized (prompt rendered and encoded; prefill begins)
+// Timeline: start (the prompt begins to be rendered; a wait in a queue after that is not counted)
+// -> tokenized (prompt rendered and encoded; prefill begins)
 // -> first token -> ... -> last token -> finish.
 //   ttft_ms    start -> first token (tokenization + prefill + first sample)
 //   prefill_ms tokenized -> first token: the prompt_tokens - cached_tokens tokens actually run

@@ -216,6 +216,7 @@ GenerationResult Pipeline::generate(const PreparedPrompt& prompt, const Generati
 }
 
 PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
+  const auto began = PerfRecorder::Clock::now();
   const Impl& impl = *impl_;
   req.config.validate(impl.vocab);
   PreparedPrompt out;
@@ -267,13 +268,17 @@ PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
     if (static_cast<int64_t>(out.ids.size()) > keep) out.ids.erase(out.ids.begin(), out.ids.end() - keep);
   }
   out.max_new_tokens = req.config.new_token_limit(static_cast<int64_t>(out.ids.size()), ctx);
+  out.prepare_ms = std::chrono::duration<double, std::milli>(PerfRecorder::Clock::now() - began).count();
   return out;
 }
 
 GenerationResult Pipeline::run(const PreparedPrompt& prepared, const GenerationConfig& config,
                                const StreamCallback& on_event, const CancellationToken& cancel) {
   Impl& impl = *impl_;
-  PerfRecorder perf(PerfRecorder::Clock::now(), info_.load_ms);
+  // The clock starts when the prompt began to be prepared, less any wait in between (a queue).
+  const auto prepare_time = std::chrono::duration_cast<PerfRecorder::Clock::duration>(
+      std::chrono::duration<double, std::milli>(prepared.prepare_ms));
+  PerfRecorder perf(PerfRecorder::Clock::now() - prepare_time, info_.load_ms);
   config.validate(impl.vocab);
   GenerationResult result;
   result.prompt_ids = prepared.ids;

@@ -120,6 +120,7 @@ struct PreparedPrompt {
   bool keep_tool_markers = false;  // GenerationRequest::keep_tool_markers
   std::shared_ptr<const grammar::Grammar> grammar;  // what the output must match, if anything
   std::shared_ptr<const grammar::LazyGrammarSpec> lazy_grammar;  // or a grammar from a trigger on
+  double prepare_ms = 0;  // rendering, tokenizing and grammar building: counted in ttft_ms
 };
 
 struct GenerationResult {

@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "core/error.h"
 #include "demo_model.h"
@@ -61,6 +63,19 @@ TEST(Pipeline, StreamedPiecesMakeTheText) {
   EXPECT_EQ(r.metrics.output_tokens, 30);
   EXPECT_EQ(r.metrics.input_tokens, 5);
   EXPECT_GT(r.metrics.ttft_ms, 0);
+}
+
+// Time to first token counts the template and the tokenizer, not only the prefill; a wait between
+// prepare() and the generation (a queue) does not count.
+TEST(Pipeline, TimeToFirstTokenIncludesPreparingThePrompt) {
+  auto pipe = open_demo();
+  PreparedPrompt prepared = pipe->prepare(greedy_request(*pipe, "Once upon a time", 4));
+  ASSERT_GT(prepared.prepare_ms, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  GenerationResult r = pipe->generate(prepared, greedy_request(*pipe, "", 4).config);
+  EXPECT_GE(r.metrics.tokenize_ms, prepared.prepare_ms);
+  EXPECT_GE(r.metrics.ttft_ms, r.metrics.tokenize_ms + r.metrics.prefill_ms - 1e-6);
+  EXPECT_LT(r.metrics.tokenize_ms, 200);  // the sleep is not in it
 }
 
 // A conversation through the chat template, turn after turn, greedy. Returns each turn's output
