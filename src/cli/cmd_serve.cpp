@@ -53,6 +53,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--max-client-connections", o->max_client_connections,
                   "Most open connections from one client address (raise it behind a proxy)")
       ->capture_default_str()->check(CLI::Range(1, 1 << 20));
+  cmd->add_option("--log-format", o->log_format,
+                  "The access log on stderr, a line per request: text, json (one object per line) or off")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "off"}));
   cmd->add_option("--cors-origins", *cors, "Comma-separated origins allowed by CORS (\"*\": any; \"\": none)")
       ->capture_default_str();
   cmd->callback([o, cors] {

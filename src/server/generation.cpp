@@ -23,6 +23,7 @@ struct Job {
   std::shared_ptr<ModelEntry::Ticket> ticket;
   std::unique_ptr<ResponseFormat> format;
   ApiKind kind;
+  std::shared_ptr<HttpRequest::Usage> usage;  // the request's, for the access log
 };
 
 // Runs every prompt of the job; `send` gets each streamed chunk (may be null for non-streamed).
@@ -44,6 +45,8 @@ std::vector<llm::GenerationResult> generate_all(ServerContext& ctx, Job& job, co
     };
     results.push_back(pipeline.generate(job.prompts[i], job.parsed.prompts[i].config, on_event, cancel));
     ctx.metrics.generation(job.model->name, results.back().metrics);
+    job.usage->prompt_tokens += results.back().metrics.input_tokens;
+    job.usage->completion_tokens += results.back().metrics.output_tokens;
     if (cancel.cancelled()) break;
   }
   ++job.model->requests_served;
@@ -72,6 +75,8 @@ HttpResponse run_generation(ServerContext& ctx, HttpRequest& req, ApiKind kind, 
   auto job = std::make_shared<Job>();
   job->model = model;
   job->kind = kind;
+  job->usage = req.usage;
+  req.usage->model = model->name;
   llm::Pipeline& pipeline = *model->pipeline;
   if (kind != ApiKind::completion && !pipeline.has_chat_template() && parsed.prompts[0].messages)
     throw bad_request("model '" + model->name +

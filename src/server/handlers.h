@@ -21,6 +21,8 @@ HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req);
 
 // routes_helpers.cpp
 HttpResponse health(ServerContext& ctx, HttpRequest& req);
+// 200 only while every startup model (--model) is loaded; 503 naming those that are not.
+HttpResponse ready(ServerContext& ctx, HttpRequest& req);
 // Public: whether the other routes need the API key (the dashboard asks before any call).
 HttpResponse auth_info(ServerContext& ctx, HttpRequest& req);
 HttpResponse tokenize(ServerContext& ctx, HttpRequest& req);

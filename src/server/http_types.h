@@ -2,7 +2,9 @@
 // that is either a body or a stream, and a handler signature. Nothing here knows about sockets.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,13 @@ struct HttpRequest {
   std::string header(std::string_view name) const;
   // A query parameter's decoded value, or `def`.
   std::string query_param(std::string_view name, const std::string& def = "") const;
+  // What the access log says of a generation, filled in by its route as it runs (a stream
+  // finishes after the handler returns, hence shared).
+  struct Usage {
+    std::string model;
+    int64_t prompt_tokens = 0, completion_tokens = 0;
+  };
+  std::shared_ptr<Usage> usage = std::make_shared<Usage>();
   // True once the client has closed its end; cheap enough to call between tokens.
   std::function<bool()> client_gone = [] { return false; };
 };

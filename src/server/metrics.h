@@ -1,11 +1,13 @@
 // Counters for GET /metrics (Prometheus text exposition, names prefixed openarc_).
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "llm/perf_metrics.h"
 
@@ -30,7 +32,10 @@ class Metrics {
     int64_t generations = 0, prompt_tokens = 0, output_tokens = 0;
     int64_t draft_tokens = 0, draft_accepted_tokens = 0;  // speculative decoding
     double ttft_ms_sum = 0, last_decode_tps = 0;
+    std::vector<int64_t> ttft_buckets = std::vector<int64_t>(kTtftBounds.size());  // cumulative-to-be counts
   };
+  // Upper bounds of the time-to-first-token histogram's buckets, in seconds (+Inf is the count).
+  static constexpr std::array<double, 10> kTtftBounds = {0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
   std::map<std::string, PerModel> models_;
 };
 

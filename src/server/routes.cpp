@@ -32,6 +32,7 @@ void register_routes(HttpServer& http, ServerContext& ctx) {
       {"POST", "/optimum/generate", optimum_generate, false},
       // Helpers
       {"GET", "/health", health, true},
+      {"GET", "/readyz", ready, true},
       {"GET", "/openarc/auth", auth_info, true},
       {"POST", "/tokenize", tokenize, false},
       {"POST", "/detokenize", detokenize, false},

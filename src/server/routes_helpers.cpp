@@ -34,6 +34,21 @@ HttpResponse health(ServerContext& ctx, HttpRequest&) {
   return json_response({{"status", "ok"}});
 }
 
+HttpResponse ready(ServerContext& ctx, HttpRequest&) {
+  if (ctx.startup_loading) return json_response({{"status", "loading"}}, 503);
+  json missing = json::array();
+  {
+    std::lock_guard<std::mutex> lock(ctx.configured_mu);
+    for (const std::string& name : ctx.configured_models) {
+      bool loaded = false;
+      for (const auto& e : ctx.registry.all()) loaded = loaded || (e->name == name && e->status == "loaded");
+      if (!loaded) missing.push_back(name);
+    }
+  }
+  if (!missing.empty()) return json_response({{"status", "not ready"}, {"models_not_loaded", missing}}, 503);
+  return json_response({{"status", "ready"}});
+}
+
 HttpResponse auth_info(ServerContext& ctx, HttpRequest&) {
   return json_response({{"auth_required", !ctx.options.api_key.empty()}});
 }

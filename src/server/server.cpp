@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/error.h"
+#include "server/access_log.h"
 #include "server/api_error.h"
 #include "server/ov_config.h"
 #include "server/routes.h"
@@ -30,9 +31,11 @@ Server::Server(ServeOptions options) : ctx_(std::make_unique<ServerContext>(std:
   http_ = std::make_unique<HttpServer>(h);
   ctx_->metrics.transport = &http_->stats();
   register_routes(*http_, *ctx_);
-  http_->on_request = [](const HttpRequest& r, int status, double ms) {
-    std::fprintf(stderr, "%s %s %s %d %.1f ms\n", r.request_id.c_str(), r.method.c_str(), r.path.c_str(), status, ms);
-  };
+  if (ctx_->options.log_format != "off")
+    http_->on_request = [json = ctx_->options.log_format == "json"](const HttpRequest& r, int status, double ms) {
+      std::string line = access_log_line(r, status, ms, json);
+      std::fprintf(stderr, "%s\n", line.c_str());
+    };
 }
 
 Server::~Server() { stop(); }
@@ -46,6 +49,10 @@ void Server::load_startup_models() {
     lr.path = spec.substr(0, eq);
     lr.name = eq == std::string::npos ? fs::path(lr.path).lexically_normal().filename().string() : spec.substr(eq + 1);
     if (lr.name.empty()) lr.name = fs::path(lr.path).lexically_normal().parent_path().filename().string();
+    {
+      std::lock_guard<std::mutex> lock(ctx_->configured_mu);
+      ctx_->configured_models.push_back(lr.name);
+    }
     try {
       lr.options = pipeline_options(nlohmann::json::object(), ctx_->options.threads, ctx_->options.ctx_size);
       lr.options.tool_parser = ctx_->options.tool_parser;

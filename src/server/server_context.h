@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,7 @@ struct ServeOptions {
   // The transport's deadlines (seconds) and connection caps; see HttpOptions.
   double header_timeout = 10, body_timeout = 60, idle_timeout = 60, write_timeout = 60;
   int max_connections = 1024, max_client_connections = 128;
+  std::string log_format = "text";  // the access log on stderr: text, json or off
 };
 
 struct ServerContext {
@@ -41,6 +43,9 @@ struct ServerContext {
   std::atomic<bool> stopping{false};
   // The startup models (--model) are still being loaded: /health says "loading" until they are.
   std::atomic<bool> startup_loading{false};
+  // The names the startup models are served under: /readyz is 200 only while all are loaded.
+  std::vector<std::string> configured_models;
+  std::mutex configured_mu;
   std::chrono::system_clock::time_point started = std::chrono::system_clock::now();
 
   explicit ServerContext(ServeOptions o) : options(std::move(o)), registry(options.max_loaded) {}

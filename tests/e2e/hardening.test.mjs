@@ -1,12 +1,15 @@
 // The server under slow clients, load and faults (issue 13), bounded in time: slow-header
 // connections must not starve fresh clients, concurrent streams stay exact, disconnected
-// clients are freed (the in-flight gauge returns), SIGTERM ends streams and exits 0.
+// clients are freed (the in-flight gauge returns), unloading a model ends its streams cleanly, a
+// broken model folder does not disturb the model that serves, memory does not grow under a soak,
+// SIGTERM ends streams and exits 0.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, cpSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { startServer, postJson, root } from './server_fixture.mjs';
+import { startServer, postJson, root, demoModel } from './server_fixture.mjs';
 
 const reference = JSON.parse(readFileSync(path.join(root, 'tests', 'reference', 'stories260K-greedy.json'), 'utf8'));
 const once = reference.cases.find((c) => c.prompt === 'Once upon a time');
@@ -124,6 +127,98 @@ test('a non-streamed generation whose client disconnects is cancelled', async ()
     if (inFlight !== 1) await new Promise((r) => setTimeout(r, 50));
   }
   assert.equal(inFlight, 1);
+});
+
+function rss(pid) {
+  const kb = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+  return Number(kb[1]) * 1024;
+}
+
+// A stream's raw text, and how it ended: 'finish' (a finish_reason), 'error' (an error event).
+async function streamOutcome(url, model, maxTokens, onFirstChunk) {
+  const r = await fetch(`${url}/v1/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...body({ stream: true, max_tokens: maxTokens }), model }),
+  });
+  assert.equal(r.status, 200);
+  const reader = r.body.getReader();
+  const decoder = new TextDecoder();
+  let raw = '';
+  let first = true;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    raw += decoder.decode(value, { stream: true });
+    if (first && onFirstChunk) onFirstChunk();
+    first = false;
+  }
+  const events = raw.split('\n').filter((l) => l.startsWith('data: {')).map((l) => JSON.parse(l.slice(6)));
+  const ended = events.some((e) => e.error) ? 'error' : events.some((e) => e.choices?.[0]?.finish_reason) ? 'finish' : 'none';
+  return { raw, ended };
+}
+
+// p, or a failure naming `what` after ms (the timer does not keep the test process alive).
+const within = (p, ms, what) => Promise.race([p, new Promise((_, reject) => {
+  setTimeout(() => reject(new Error(`${what}: no end within ${ms} ms`)), ms).unref();
+})]);
+
+test('unloading a model while its streams run: each ends with a finish or an error event, never a hang', async () => {
+  const load = await postJson(`${server.url}/optimum/model/load`, { load_config: { id_model: demoModel, model_name: 'victim' } });
+  assert.equal(load.status, 200, load.text);
+  let started;
+  const firstChunk = new Promise((r) => { started = r; });
+  const streams = Array.from({ length: 4 }, (_, i) => streamOutcome(server.url, 'victim', 300, i === 0 ? started : null));
+  await firstChunk;
+  const unload = await postJson(`${server.url}/optimum/model/unload`, { model_name: 'victim' });
+  assert.equal(unload.status, 200, unload.text);
+  for (const { raw, ended } of await within(Promise.all(streams), 60000, 'streams of an unloaded model')) {
+    assert.ok(ended === 'finish' || ended === 'error', raw.slice(-300));
+    assert.ok(raw.trimEnd().endsWith('data: [DONE]'), raw.slice(-200));
+  }
+  const after = await postJson(`${server.url}/v1/completions`, { ...body(), model: 'victim' });
+  assert.equal(after.status, 404);
+});
+
+test('loading a broken model folder while another model serves: 400 naming it, the other keeps serving', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'openarc-broken-'));
+  try {
+    cpSync(demoModel, dir, { recursive: true });
+    const xml = readFileSync(path.join(dir, 'openvino_model.xml'), 'utf8');
+    writeFileSync(path.join(dir, 'openvino_model.xml'), xml.slice(0, Math.floor(xml.length / 2)));
+    const serving = streamText();
+    const r = await postJson(`${server.url}/optimum/model/load`, { load_config: { id_model: dir, model_name: 'broken' } });
+    assert.equal(r.status, 400, r.text);
+    assert.match(r.json.error.message, /openvino_model\.xml/);
+    assert.equal(await serving, expected);
+    assert.equal((await fetch(`${server.url}/health`)).status, 200);
+    const again = await postJson(`${server.url}/v1/completions`, body());
+    assert.equal(again.json.choices[0].text, expected);
+  } finally {
+    await postJson(`${server.url}/optimum/model/unload`, { model_name: 'broken' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('memory after a soak of streams, disconnects and errors stays within 1.5x + 64 MB', async () => {
+  const warm = await postJson(`${server.url}/v1/completions`, body());
+  assert.equal(warm.status, 200);
+  const before = rss(server.proc.pid);
+  for (let round = 0; round < 5; round++) {
+    const work = [];
+    for (let i = 0; i < 8; i++) work.push(streamText());
+    for (let i = 0; i < 8; i++) work.push(postJson(`${server.url}/v1/completions`, body({ max_tokens: 8 })));
+    for (let i = 0; i < 4; i++) work.push(postJson(`${server.url}/v1/completions`, '{"model": "stories260K", "prompt": ['));
+    for (let i = 0; i < 4; i++) {
+      const ac = new AbortController();
+      work.push(fetch(`${server.url}/v1/completions`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body({ stream: true, max_tokens: 200 })), signal: ac.signal,
+      }).then(async (r) => { await r.body.getReader().read(); ac.abort(); }).catch(() => {}));
+    }
+    await Promise.all(work);
+  }
+  const afterSoak = rss(server.proc.pid);
+  assert.ok(afterSoak <= 1.5 * before + 64 * 1024 * 1024, `RSS ${before} -> ${afterSoak} bytes`);
 });
 
 test('SIGTERM while streaming ends the streams and exits 0', async () => {

@@ -112,6 +112,61 @@ test('helpers: tokenize, detokenize, apply-template, metrics, devices', async ()
   assert.equal(dev.devices[0].device, 'CPU');
 });
 
+test('metrics of operation: TTFT histogram, processing and deferred gauges, errors by status', async () => {
+  const m = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(m, /# TYPE openarc_time_to_first_token_seconds histogram/);
+  const buckets = [...m.matchAll(/openarc_time_to_first_token_seconds_bucket\{model="stories260K",le="([^"]+)"\} (\d+)/g)];
+  assert.ok(buckets.length > 2, m);
+  const counts = buckets.map((b) => Number(b[2]));
+  for (let i = 1; i < counts.length; i++) assert.ok(counts[i] >= counts[i - 1], 'buckets are cumulative');
+  assert.equal(buckets.at(-1)[1], '+Inf');
+  const count = Number(m.match(/openarc_time_to_first_token_seconds_count\{model="stories260K"\} (\d+)/)[1]);
+  assert.equal(counts.at(-1), count);
+  assert.ok(count >= 2);
+  assert.match(m, /openarc_requests_processing\{model="stories260K"\} 0/);
+  assert.match(m, /openarc_requests_deferred\{model="stories260K"\} 0/);
+  assert.match(m, /openarc_request_errors_total\{status="400"\} [1-9]/);
+});
+
+test('/readyz is 200 only while every startup model is loaded, and names those that are not', async () => {
+  const ready = await fetch(`${server.url}/readyz`);
+  assert.equal(ready.status, 200);
+  assert.equal((await ready.json()).status, 'ready');
+  const partial = await startServer(['--model', `${demoModel}=stories260K`, '--model', '/nonexistent/model=ghost']);
+  try {
+    assert.equal((await fetch(`${partial.url}/health`)).status, 200);
+    const r = await fetch(`${partial.url}/readyz`);
+    assert.equal(r.status, 503);
+    assert.deepEqual((await r.json()).models_not_loaded, ['ghost']);
+  } finally {
+    await partial.stop();
+  }
+});
+
+test('--log-format json: one JSON line per request, a stream\'s with its model and tokens', async () => {
+  const logged = await startServer(['--log-format', 'json']);
+  try {
+    const client = new OpenAI({ baseURL: `${logged.url}/v1`, apiKey: 'none' });
+    const stream = await client.chat.completions.create({
+      model: 'stories260K', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 7, temperature: 0, stream: true,
+    });
+    for await (const chunk of stream) void chunk;
+    await fetch(`${logged.url}/nothing-here`);
+  } finally {
+    await logged.stop();
+  }
+  const lines = logged.log().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  const chat = lines.find((l) => l.route === '/v1/chat/completions');
+  assert.ok(chat, logged.log());
+  assert.equal(chat.status, 200);
+  assert.equal(chat.model, 'stories260K');
+  assert.equal(chat.completion_tokens, 7);
+  assert.ok(chat.prompt_tokens > 0 && chat.ms > 0 && chat.id.startsWith('req-'));
+  const missing = lines.find((l) => l.route === '/nothing-here');
+  assert.equal(missing.status, 404);
+  assert.equal(missing.model, null);
+});
+
 test('an API key guards every route but /health', async () => {
   const guarded = await startServer([], { env: { OPENARC_API_KEY: 'sekret' } });
   try {
