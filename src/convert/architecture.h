@@ -37,5 +37,9 @@ void build_gemma(GraphContext& ctx);
 
 // Tensors every family shares: embedding, final norm, untied lm_head.
 void add_common_tensors(const ModelConfig& cfg, std::vector<TensorSpec>& out);
+// A layer's separate q/k/v/o projections (`p` is "model.layers.N."), with the biases and q/k
+// norms the config asks for; and its gate/up/down MLP, with biases when asked.
+void add_attention_tensors(const ModelConfig& cfg, const std::string& p, std::vector<TensorSpec>& out);
+void add_mlp_tensors(const ModelConfig& cfg, const std::string& p, std::vector<TensorSpec>& out);
 
 }  // namespace openarc::convert

@@ -10,8 +10,7 @@ namespace openarc::convert {
 std::vector<TensorSpec> gemma_tensors(const ModelConfig& cfg) {
   std::vector<TensorSpec> t;
   add_common_tensors(cfg, t);
-  const int64_t e = cfg.hidden_size, q = cfg.num_heads * cfg.head_dim, kv = cfg.num_kv_heads * cfg.head_dim,
-                i = cfg.intermediate_size;
+  const int64_t e = cfg.hidden_size;
   for (int64_t l = 0; l < cfg.num_layers; ++l) {
     const std::string p = cat("model.layers.", l, ".");
     t.push_back({p + "input_layernorm.weight", {e}, TensorRole::vector});
@@ -20,19 +19,8 @@ std::vector<TensorSpec> gemma_tensors(const ModelConfig& cfg) {
       t.push_back({p + "pre_feedforward_layernorm.weight", {e}, TensorRole::vector});
       t.push_back({p + "post_feedforward_layernorm.weight", {e}, TensorRole::vector});
     }
-    t.push_back({p + "self_attn.q_proj.weight", {q, e}});
-    t.push_back({p + "self_attn.k_proj.weight", {kv, e}});
-    t.push_back({p + "self_attn.v_proj.weight", {kv, e}});
-    t.push_back({p + "self_attn.o_proj.weight", {e, q}});
-    if (cfg.attention_bias) {
-      t.push_back({p + "self_attn.q_proj.bias", {q}, TensorRole::vector});
-      t.push_back({p + "self_attn.k_proj.bias", {kv}, TensorRole::vector});
-      t.push_back({p + "self_attn.v_proj.bias", {kv}, TensorRole::vector});
-      t.push_back({p + "self_attn.o_proj.bias", {e}, TensorRole::vector});
-    }
-    t.push_back({p + "mlp.gate_proj.weight", {i, e}});
-    t.push_back({p + "mlp.up_proj.weight", {i, e}});
-    t.push_back({p + "mlp.down_proj.weight", {e, i}});
+    add_attention_tensors(cfg, p, t);  // Gemma's attention_bias covers o_proj too (hf_config)
+    add_mlp_tensors(cfg, p, t);
   }
   return t;
 }

@@ -10,34 +10,12 @@ namespace openarc::convert {
 std::vector<TensorSpec> llama_tensors(const ModelConfig& cfg) {
   std::vector<TensorSpec> t;
   add_common_tensors(cfg, t);
-  const int64_t e = cfg.hidden_size, q = cfg.num_heads * cfg.head_dim, kv = cfg.num_kv_heads * cfg.head_dim,
-                i = cfg.intermediate_size;
   for (int64_t l = 0; l < cfg.num_layers; ++l) {
     const std::string p = cat("model.layers.", l, ".");
-    t.push_back({p + "input_layernorm.weight", {e}, TensorRole::vector});
-    t.push_back({p + "post_attention_layernorm.weight", {e}, TensorRole::vector});
-    t.push_back({p + "self_attn.q_proj.weight", {q, e}});
-    t.push_back({p + "self_attn.k_proj.weight", {kv, e}});
-    t.push_back({p + "self_attn.v_proj.weight", {kv, e}});
-    t.push_back({p + "self_attn.o_proj.weight", {e, q}});
-    if (cfg.attention_bias) {
-      t.push_back({p + "self_attn.q_proj.bias", {q}, TensorRole::vector});
-      t.push_back({p + "self_attn.k_proj.bias", {kv}, TensorRole::vector});
-      t.push_back({p + "self_attn.v_proj.bias", {kv}, TensorRole::vector});
-    }
-    if (cfg.o_proj_bias) t.push_back({p + "self_attn.o_proj.bias", {e}, TensorRole::vector});
-    if (cfg.qk_norm) {
-      t.push_back({p + "self_attn.q_norm.weight", {cfg.head_dim}, TensorRole::vector});
-      t.push_back({p + "self_attn.k_norm.weight", {cfg.head_dim}, TensorRole::vector});
-    }
-    t.push_back({p + "mlp.gate_proj.weight", {i, e}});
-    t.push_back({p + "mlp.up_proj.weight", {i, e}});
-    t.push_back({p + "mlp.down_proj.weight", {e, i}});
-    if (cfg.mlp_bias) {
-      t.push_back({p + "mlp.gate_proj.bias", {i}, TensorRole::vector});
-      t.push_back({p + "mlp.up_proj.bias", {i}, TensorRole::vector});
-      t.push_back({p + "mlp.down_proj.bias", {e}, TensorRole::vector});
-    }
+    t.push_back({p + "input_layernorm.weight", {cfg.hidden_size}, TensorRole::vector});
+    t.push_back({p + "post_attention_layernorm.weight", {cfg.hidden_size}, TensorRole::vector});
+    add_attention_tensors(cfg, p, t);
+    add_mlp_tensors(cfg, p, t);
   }
   return t;
 }
