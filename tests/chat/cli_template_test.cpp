@@ -8,23 +8,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "run_openarc.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
 std::string run_cli(const std::string& args, const std::string& input, int* status = nullptr) {
-  fs::path in = fs::temp_directory_path() / ("openarc_tpl_in_" + std::to_string(::getpid()));
-  std::ofstream(in) << input;
-  std::string cmd = std::string(OPENARC_BINARY) + " template " + args + " < " + in.string() + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  if (status) *status = rc;
-  fs::remove(in);
-  return out;
+  openarc::CliOutput r = openarc::run_openarc_with_input("template " + args, input);
+  if (status) *status = r.status;
+  return r.out;
 }
 
 TEST(CliTemplate, RendersLinesAndKeepsServingAfterErrors) {

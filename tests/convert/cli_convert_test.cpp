@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "test_dir.h"
+#include "run_openarc.h"
 
 namespace openarc::convert {
 namespace {
@@ -15,15 +16,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 std::string run(const std::string& args, int* status) {
-  std::string cmd = std::string(OPENARC_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  return out;
+  CliOutput r = run_openarc(args);
+  *status = r.status;
+  return r.out;
 }
 
 class CliConvert : public ::testing::Test {

@@ -10,36 +10,13 @@
 #include <sstream>
 
 #include "ir_test_util.h"
+#include "run_openarc.h"
 
 namespace openarc::ir {
 namespace {
 
 using ::testing::HasSubstr;
 using nlohmann::json;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-CliRun run_inspect(const std::string& args) {
-  testing::ScratchDir dir;
-  std::string err_file = dir.file("stderr.txt");
-  std::string cmd = std::string(OPENARC_BINARY) + " inspect " + args + " 2>" + err_file;
-  CliRun r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  return r;
-}
 
 class InspectTest : public ::testing::Test {
  protected:
@@ -60,8 +37,8 @@ constexpr int64_t kTinyLlamaParameters =
 
 TEST_F(InspectTest, TinyLlamaInt8) {
   need_samples();
-  CliRun r = run_inspect(sample("llama-int8.xml") + " --json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CliOutput r = run_openarc("inspect " + sample("llama-int8.xml") + " --json", false);
+  ASSERT_EQ(r.status, 0) << r.err;
   json j = json::parse(r.out);
   EXPECT_EQ(j["ir_version"], 11);
   EXPECT_EQ(j["weights_found"], false);
@@ -94,8 +71,8 @@ TEST_F(InspectTest, TinyLlamaInt8) {
 
 TEST_F(InspectTest, Int4PackingCountsElementsNotBytes) {
   need_samples();
-  CliRun r = run_inspect(sample("llama-int4asym.xml") + " --json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CliOutput r = run_openarc("inspect " + sample("llama-int4asym.xml") + " --json", false);
+  ASSERT_EQ(r.status, 0) << r.err;
   json j = json::parse(r.out);
   int64_t p = j["parameters"];
   EXPECT_GE(p, kTinyLlamaParameters);
@@ -104,8 +81,8 @@ TEST_F(InspectTest, Int4PackingCountsElementsNotBytes) {
 
 TEST_F(InspectTest, Gpt2) {
   need_samples();
-  CliRun r = run_inspect(sample("gpt2-fp32.xml") + " --json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CliOutput r = run_openarc("inspect " + sample("gpt2-fp32.xml") + " --json", false);
+  ASSERT_EQ(r.status, 0) << r.err;
   json j = json::parse(r.out);
   // GPT-2 small: wte 50257x768, wpe 1024x768, 12 blocks of (ln 2x2x768, qkv 768x2304+2304,
   // proj 768x768+768, fc 768x3072+3072, proj 3072x768+768), ln_f 2x768 = 124,439,808.
@@ -121,8 +98,8 @@ TEST_F(InspectTest, Gpt2) {
 TEST_F(InspectTest, TextReportOfEverySample) {
   need_samples();
   for (const char* f : {"gpt2-fp32.xml", "llama-int4asym.xml", "qwen2-int4asym.xml", "qwen3-int4asym.xml"}) {
-    CliRun r = run_inspect(sample(f));
-    EXPECT_EQ(r.exit_code, 0) << f << ": " << r.err;
+    CliOutput r = run_openarc("inspect " + sample(f), false);
+    EXPECT_EQ(r.status, 0) << f << ": " << r.err;
     EXPECT_THAT(r.out, HasSubstr("weights: not found (.bin absent)"));
     EXPECT_THAT(r.out, HasSubstr("  logits  f32 "));
     EXPECT_THAT(r.out, HasSubstr("  beam_idx  i32 [?]"));
@@ -131,15 +108,15 @@ TEST_F(InspectTest, TextReportOfEverySample) {
 
 TEST_F(InspectTest, MoeExcerptIsRefused) {
   need_samples();
-  CliRun r = run_inspect(sample("qwen3moe-int4sym.excerpt.xml"));
-  EXPECT_NE(r.exit_code, 0);
+  CliOutput r = run_openarc("inspect " + sample("qwen3moe-int4sym.excerpt.xml"), false);
+  EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.err, HasSubstr("qwen3moe-int4sym.excerpt.xml:18: layer 289"));
   EXPECT_THAT(r.err, HasSubstr("input port 0 has no incoming edge"));
 }
 
 TEST_F(InspectTest, UnboundModelStillReportsItsStructure) {
-  CliRun r = run_inspect(std::string(OPENARC_SOURCE_DIR) + "/tests/ir/malformed/unknown_op.xml --json");
-  EXPECT_NE(r.exit_code, 0);
+  CliOutput r = run_openarc("inspect " + std::string(OPENARC_SOURCE_DIR) + "/tests/ir/malformed/unknown_op.xml --json", false);
+  EXPECT_NE(r.status, 0);
   EXPECT_THAT(r.err, HasSubstr("unsupported operation type 'FooBar'"));
   json j = json::parse(r.out);
   EXPECT_EQ(j["bound"], false);
@@ -160,15 +137,15 @@ TEST_F(InspectTest, WeightsFoundAndFolderPath) {
   xml.replace(xml.find("size=\"20\""), 9, "size=\"24\"");
   testing::write_text(dir.file("openvino_model.xml"), xml);
   testing::write_text(dir.file("openvino_model.bin"), std::string(24, '\0'));
-  CliRun r = run_inspect(dir.path().string() + " --json");
-  ASSERT_EQ(r.exit_code, 0) << r.err;
+  CliOutput r = run_openarc("inspect " + dir.path().string() + " --json", false);
+  ASSERT_EQ(r.status, 0) << r.err;
   json j = json::parse(r.out);
   EXPECT_EQ(j["weights_found"], true);
   EXPECT_EQ(j["constant_bytes"], 24);
   EXPECT_EQ(j["parameters"], 6);  // one f32 [2,3] constant
 
-  CliRun missing = run_inspect(dir.file("nope"));
-  EXPECT_NE(missing.exit_code, 0);
+  CliOutput missing = run_openarc("inspect " + dir.file("nope"), false);
+  EXPECT_NE(missing.status, 0);
   EXPECT_THAT(missing.err, HasSubstr("does not exist"));
 }
 

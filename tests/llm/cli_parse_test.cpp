@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "demo_model.h"
+#include "run_openarc.h"
 
 namespace openarc::llm {
 namespace {
@@ -20,27 +21,8 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-struct ParseOutput {
-  int status = -1;
-  std::string out, err;
-};
-
-ParseOutput run_parse(const std::string& args, const std::string& input) {
-  test::TempDir io;
-  std::ofstream(io.file("in.jsonl"), std::ios::binary) << input;
-  const std::string cmd = std::string(OPENARC_BINARY) + " " + args + " < " + io.file("in.jsonl") + " 2> " + io.file("err");
-  FILE* p = popen(cmd.c_str(), "r");
-  ParseOutput r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int rc = pclose(p);
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  std::ifstream e(io.file("err"));
-  std::stringstream s;
-  s << e.rdbuf();
-  r.err = s.str();
-  return r;
+CliOutput run_parse(const std::string& args, const std::string& input) {
+  return run_openarc_with_input(args, input, false);
 }
 
 std::vector<json> lines(const std::string& out) {
@@ -77,7 +59,7 @@ TEST_F(CliParse, QwenCallsReasoningAndErrors) {
                             R"({"text": "x", "tools": [{"type": "function", "function": {}}]})" "\n" +
                             R"({"text": "x", "stream": true})" "\n" +
                             R"({"text": "still </think> thinking", "starts_in_reasoning": true})" "\n";
-  const ParseOutput r = run_parse("parse --model " + model + " --seed 1", input);
+  const CliOutput r = run_parse("parse --model " + model + " --seed 1", input);
   ASSERT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("tool parser hermes (detected from the chat template)"));
   const auto out = lines(r.out);
@@ -113,7 +95,7 @@ TEST_F(CliParse, EachFamilyFromItsTemplate) {
       {"command-r7b_7b", R"(<|START_THINKING|>plan<|END_THINKING|><|START_ACTION|>[{"tool_call_id": "0", "tool_name": "search", "parameters": {"q": "x"}}]<|END_ACTION|>)"},
   };
   for (const auto& [name, text] : cases) {
-    const ParseOutput r = run_parse("parse --model " + folder(name), json({{"text", text}}).dump() + "\n");
+    const CliOutput r = run_parse("parse --model " + folder(name), json({{"text", text}}).dump() + "\n");
     ASSERT_EQ(r.status, 0) << name << ": " << r.err;
     const auto out = lines(r.out);
     ASSERT_EQ(out.size(), 1u) << name;
@@ -127,21 +109,21 @@ TEST_F(CliParse, EachFamilyFromItsTemplate) {
 TEST_F(CliParse, ToolParserFlag) {
   const std::string model = folder("gemma3_1b");
   const std::string input = json({{"text", R"(<tool_call>{"name": "f", "arguments": {}}</tool_call>)"}}).dump() + "\n";
-  ParseOutput detected = run_parse("parse --model " + model, input);
+  CliOutput detected = run_parse("parse --model " + model, input);
   ASSERT_EQ(detected.status, 0) << detected.err;
   EXPECT_THAT(detected.err, HasSubstr("tool parser generic"));
   EXPECT_TRUE(lines(detected.out)[0]["tool_calls"].empty());
 
-  ParseOutput named = run_parse("parse --model " + model + " --tool-parser hermes", input);
+  CliOutput named = run_parse("parse --model " + model + " --tool-parser hermes", input);
   ASSERT_EQ(named.status, 0) << named.err;
   EXPECT_EQ(lines(named.out)[0]["tool_calls"][0]["function"]["name"], "f");
 
-  ParseOutput bad = run_parse("parse --model " + model + " --tool-parser hermes2", input);
+  CliOutput bad = run_parse("parse --model " + model + " --tool-parser hermes2", input);
   EXPECT_NE(bad.status, 0);
   EXPECT_THAT(bad.err, HasSubstr("unknown parser \"hermes2\""));
   EXPECT_THAT(bad.err, HasSubstr("qwen3_coder"));
 
-  ParseOutput missing = run_parse("parse --model " + dir_.file("nowhere"), input);
+  CliOutput missing = run_parse("parse --model " + dir_.file("nowhere"), input);
   EXPECT_NE(missing.status, 0);
   EXPECT_THAT(missing.err, HasSubstr("nowhere"));
 }

@@ -11,22 +11,15 @@
 
 #include <unistd.h>
 
+#include "run_openarc.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
 std::vector<nlohmann::json> run(const std::string& args, const std::string& input) {
-  fs::path in = fs::temp_directory_path() / ("openarc_tokenize_in_" + std::to_string(::getpid()));
-  std::ofstream(in) << input;
-  std::string cmd = std::string(OPENARC_BINARY) + " tokenize " + args + " < " + in.string() + " 2>&1";
+  const std::string out = openarc::run_openarc_with_input("tokenize " + args, input).out;
   std::vector<nlohmann::json> lines;
-  FILE* p = popen(cmd.c_str(), "r");
-  EXPECT_NE(p, nullptr);
-  std::string out;
-  char buf[4096];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  fs::remove(in);
   size_t start = 0;
   for (size_t nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1) {
     try {
@@ -67,14 +60,9 @@ TEST(CliTokenize, Decodes) {
 }
 
 TEST(CliTokenize, MissingModelFailsWithAMessage) {
-  std::string cmd = std::string(OPENARC_BINARY) + " tokenize --model /nonexistent/model < /dev/null 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string out;
-  char buf[4096];
-  while (fgets(buf, sizeof buf, p)) out += buf;
-  int status = pclose(p);
-  EXPECT_NE(status, 0);
+  const openarc::CliOutput r = openarc::run_openarc("tokenize --model /nonexistent/model");
+  const std::string& out = r.out;
+  EXPECT_NE(r.status, 0);
   EXPECT_NE(out.find("no tokenizer.json in /nonexistent/model"), std::string::npos) << out;
 }
 
