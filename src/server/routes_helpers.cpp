@@ -1,5 +1,7 @@
 // Helpers the dashboard and clients use: /health, /openarc/auth, /tokenize, /detokenize, /apply-template,
 // /metrics, /v1/devices.
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/devices.h"
@@ -36,15 +38,13 @@ HttpResponse health(ServerContext& ctx, HttpRequest&) {
 
 HttpResponse ready(ServerContext& ctx, HttpRequest&) {
   if (ctx.startup_loading) return json_response({{"status", "loading"}}, 503);
+  std::set<std::string> loaded;
+  for (const auto& e : ctx.registry.all())
+    if (e->status == "loaded") loaded.insert(e->name);
   json missing = json::array();
-  {
-    std::lock_guard<std::mutex> lock(ctx.configured_mu);
-    for (const std::string& name : ctx.configured_models) {
-      bool loaded = false;
-      for (const auto& e : ctx.registry.all()) loaded = loaded || (e->name == name && e->status == "loaded");
-      if (!loaded) missing.push_back(name);
-    }
-  }
+  std::lock_guard<std::mutex> lock(ctx.configured_mu);
+  for (const std::string& name : ctx.configured_models)
+    if (!loaded.count(name)) missing.push_back(name);
   if (!missing.empty()) return json_response({{"status", "not ready"}, {"models_not_loaded", missing}}, 503);
   return json_response({{"status", "ready"}});
 }
