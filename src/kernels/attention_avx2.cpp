@@ -18,6 +18,9 @@ namespace {
 namespace avx2 {
 
 constexpr int W = 8;
+// Rows per register-blocked group: scores keep kScoreRows x 2 accumulators, the weighted V sum
+// kAccRows x 4 (of the ISA's 16 vector registers).
+constexpr int kScoreRows = 4, kAccRows = 2;
 using VF = __m256;
 
 inline VF vzero() { return _mm256_setzero_ps(); }
@@ -27,6 +30,7 @@ inline void vstore(float* p, VF v) { _mm256_storeu_ps(p, v); }
 inline VF vadd(VF a, VF b) { return _mm256_add_ps(a, b); }
 inline VF vsub(VF a, VF b) { return _mm256_sub_ps(a, b); }
 inline VF vmul(VF a, VF b) { return _mm256_mul_ps(a, b); }
+inline VF vmax(VF a, VF b) { return _mm256_max_ps(a, b); }
 inline VF vfma(VF a, VF b, VF c) { return _mm256_fmadd_ps(a, b, c); }
 inline __m256i lane_index() { return _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7); }
 inline __m256i lanes(int count) { return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), lane_index()); }
@@ -74,10 +78,9 @@ inline VF vexp(VF x) {
   return _mm256_andnot_ps(_mm256_cmp_ps(x, lo, _CMP_LT_OQ), y);
 }
 
-// dst[c][r] = src[r][c] for an 8 x 8 square (row strides in floats).
-inline void transpose_square(const float* src, int64_t ss, float* dst, int64_t ds) {
-  VF r[8], t[8], u[8];
-  for (int i = 0; i < 8; ++i) r[i] = vload(src + i * ss);
+// dst[c][i] = r[i][c] for an 8 x 8 square (r: the rows, loaded; dst row stride in floats).
+inline void transpose_square(const VF* r, float* dst, int64_t ds) {
+  VF t[8], u[8];
   for (int i = 0; i < 8; i += 2) {
     t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
     t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);

@@ -22,6 +22,9 @@ namespace {
 namespace avx512 {
 
 constexpr int W = 16;
+// Rows per register-blocked group: scores keep kScoreRows x 2 accumulators, the weighted V sum
+// kAccRows x 4 (of the ISA's 32 vector registers).
+constexpr int kScoreRows = 8, kAccRows = 4;
 using VF = __m512;
 
 inline VF vzero() { return _mm512_setzero_ps(); }
@@ -31,6 +34,7 @@ inline void vstore(float* p, VF v) { _mm512_storeu_ps(p, v); }
 inline VF vadd(VF a, VF b) { return _mm512_add_ps(a, b); }
 inline VF vsub(VF a, VF b) { return _mm512_sub_ps(a, b); }
 inline VF vmul(VF a, VF b) { return _mm512_mul_ps(a, b); }
+inline VF vmax(VF a, VF b) { return _mm512_max_ps(a, b); }
 inline VF vfma(VF a, VF b, VF c) { return _mm512_fmadd_ps(a, b, c); }
 inline __mmask16 lanes(int count) { return static_cast<__mmask16>((1u << count) - 1u); }
 inline VF vload_partial(const float* p, int count) { return _mm512_maskz_loadu_ps(lanes(count), p); }
@@ -64,11 +68,10 @@ inline VF vexp(VF x) {
   return _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(x, lo, _CMP_NLT_UQ), y);
 }
 
-// dst[c][r] = src[r][c] for a 16 x 16 square (row strides in floats): pairs, quads within
-// 128-bit lanes, then the 128-bit lanes across registers in two rounds.
-inline void transpose_square(const float* src, int64_t ss, float* dst, int64_t ds) {
-  VF r[16], t[16];
-  for (int i = 0; i < 16; ++i) r[i] = vload(src + i * ss);
+// dst[c][i] = r[i][c] for a 16 x 16 square (r: the rows, loaded; dst row stride in floats):
+// pairs, quads within 128-bit lanes, then the 128-bit lanes across registers in two rounds.
+inline void transpose_square(VF* r, float* dst, int64_t ds) {
+  VF t[16];
   for (int i = 0; i < 16; i += 2) {
     t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
     t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
