@@ -195,7 +195,13 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
   const int64_t max_rows = std::min(tile, S) * group;
   const int64_t items = B * Hkv * tiles * chunks;
   const int64_t part_floats = max_rows * (2 + Dv);  // m [rows], l [rows], acc [rows][Dv]
-  std::vector<float> parts(chunks > 1 ? static_cast<size_t>(items * part_floats) : 0);
+  // Reused across calls: a fresh buffer of this size would be mapped and zeroed by the kernel
+  // every step (it is past malloc's mmap threshold at long context); each item inits its part.
+  // (The pool's threads reach it through parts_data: a thread_local named in the lambda would be theirs.)
+  thread_local std::vector<float> parts;
+  if (chunks > 1 && parts.size() < static_cast<size_t>(items * part_floats))
+    parts.resize(static_cast<size_t>(items * part_floats));
+  float* const parts_data = parts.data();
   auto part = [&](float* base, int64_t rows_here) {
     return kernels::AttentionState{base, base + rows_here, base + 2 * rows_here};
   };
@@ -231,7 +237,7 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
       const kernels::AttentionKv kv{keys.precision, keys.row(b, kvh, 0), values.row(b, kvh, 0), Dv};
       float* base;
       if (chunks > 1) {
-        base = parts.data() + it * part_floats;
+        base = parts_data + it * part_floats;
       } else {
         state.resize(static_cast<size_t>(part_floats));
         base = state.data();
@@ -250,7 +256,7 @@ void KvAttention::run(const std::vector<Tensor>& in, Tensor& out, KvCache& keys,
     const int64_t t = it / chunks % tiles, kvh = it / chunks / tiles % Hkv, b = it / chunks / tiles / Hkv;
     gather_rows(b, kvh, t, r);
     const int64_t n = static_cast<int64_t>(r.q.size());
-    for (int64_t c = 0; c < chunks; ++c) states[c] = part(parts.data() + (it + c) * part_floats, n);
+    for (int64_t c = 0; c < chunks; ++c) states[c] = part(parts_data + (it + c) * part_floats, n);
     kernels::attention_merge(n, Dv, states.data(), chunks, r.out.data());
   }
 }

@@ -1,7 +1,9 @@
 #include "ops/kv_cache.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <vector>
 
 #include "core/error.h"
@@ -56,9 +58,14 @@ KvCache& KvCache::with_precision(ElementType p) {
 
 void KvCache::reserve(int64_t needed) {
   if (needed <= capacity && data) return;
-  const int64_t cap = std::max<int64_t>({needed, capacity * 2, 16});
+  // A quarter more than asked (a prompt's prefill reserves its length; the decode steps after
+  // it then append without moving the cache), and at least double (appends stay O(1) amortized).
+  const int64_t cap = std::max<int64_t>({needed + needed / 4, capacity * 2, 16});
   const int64_t es = element_size();
-  std::shared_ptr<uint8_t[]> grown(new uint8_t[static_cast<size_t>(batch * heads * cap * head_dim * es)]());
+  // calloc: zeros without writing them (fresh pages come zeroed from the kernel, touched as used).
+  void* raw = std::calloc(static_cast<size_t>(batch * heads * cap * head_dim * es), 1);
+  if (!raw) throw std::bad_alloc();
+  std::shared_ptr<uint8_t[]> grown(static_cast<uint8_t*>(raw), [](uint8_t* p) { std::free(p); });
   for (int64_t b = 0; b < batch; ++b)
     for (int64_t h = 0; h < heads; ++h)
       if (length > 0)

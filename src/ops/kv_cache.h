@@ -1,8 +1,8 @@
 // A variable's KV cache kept where fused attention can append to it in place: [batch, heads,
 // capacity, head_dim] of f32 or f16 (`precision`) with `length` positions in use. Appending S
-// positions writes S rows per head; trimming (prefix reuse) only lowers `length`; the buffer
-// doubles when it is full, so a decode step never copies the cache (DESIGN.md: "a buffer with
-// spare capacity"). f16 halves the bytes attention reads per step; the state interface (dense(),
+// positions writes S rows per head; trimming (prefix reuse) only lowers `length`; a full buffer
+// grows to at least double, and a quarter past what a long prefill asks for, so decode steps
+// almost never copy the cache (DESIGN.md: "a buffer with spare capacity"). f16 halves the bytes attention reads per step; the state interface (dense(),
 // assign()) stays f32 and converts.
 #pragma once
 

@@ -15,6 +15,7 @@
 #include "kernels/exact_rows.h"
 #include "kernels/isa_fixture.h"
 #include "ops/fused_attention.h"
+#include "ops/kv_cache.h"
 
 namespace openarc::ops::testing {
 namespace {
@@ -324,6 +325,34 @@ TEST_P(KvAttentionOp, UpToExactRowsPositionsGetTheBitsOfOneByOne) {
               ASSERT_EQ(together.data<float>()[e], one.data<float>()[e]) << "position " << i << ", element " << e;
           }
         }
+}
+
+// The cache keeps room past a prefill: the decode steps after a long prompt append in place
+// (moving every layer's cache on the first step cost as much as the step itself), and what it
+// holds survives each growth.
+TEST(KvCacheGrowth, DecodeAfterAPrefillAppendsInPlaceAndGrowthKeepsTheRows) {
+  for (ElementType precision : {ElementType::f32, ElementType::f16}) {
+    KvCache c;
+    c.with_precision(precision).reset(1, 2, 4);
+    std::vector<float> prompt(2 * 400 * 4);
+    for (size_t i = 0; i < prompt.size(); ++i) prompt[i] = static_cast<float>(i % 251);
+    c.append(prompt.data(), 400);
+    EXPECT_GE(c.capacity, 500) << to_string(precision);
+    const void* before = c.data.get();
+    std::vector<float> step(2 * 4, 7.0f);
+    for (int s = 0; s < 100; ++s) c.append(step.data(), 1);
+    EXPECT_EQ(c.data.get(), before) << "100 decode steps after a 400-token prefill moved the cache";
+    for (int s = 0; s < 600; ++s) c.append(step.data(), 1);  // past the capacity: it grows
+    EXPECT_NE(c.data.get(), before);
+    Tensor dense = c.dense();
+    ASSERT_EQ(dense.shape(), (Shape{1, 2, 1100, 4}));
+    for (int64_t h = 0; h < 2; ++h)
+      for (int64_t t = 0; t < 1100; ++t)
+        for (int64_t j = 0; j < 4; ++j) {
+          const float want = t < 400 ? prompt[(h * 400 + t) * 4 + j] : 7.0f;
+          ASSERT_EQ(dense.data<float>()[(h * 1100 + t) * 4 + j], want) << h << " " << t << " " << j;
+        }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, KvAttentionOp, kernels::testing::isa_levels(), kernels::testing::isa_name);
