@@ -28,10 +28,10 @@ Tensor random(const Shape& s, uint32_t seed) {
 }
 
 // state.range(0): T, range(1): 1 for f16 caches; S = 1 (decode) or T (causal prefill).
-void run(benchmark::State& state, bool decode) {
+void run(benchmark::State& state, bool decode, bool masked = false) {
   const int64_t T = state.range(0), S = decode ? 1 : T;
   const ElementType precision = state.range(1) ? ElementType::f16 : ElementType::f32;
-  KvAttention op("k", "v", false, false, false, !decode);
+  KvAttention op("k", "v", false, masked, false, !decode && !masked);
   KvCache keys, values;
   keys.with_precision(precision), values.with_precision(precision);
   if (decode) {  // the past T - 1 positions
@@ -40,7 +40,13 @@ void run(benchmark::State& state, bool decode) {
     KvAttention fill("k", "v", false, false, false, true);
     fill.run({q, k, v}, out, keys, values);
   }
-  const std::vector<Tensor> in = {random({1, kH, S, kD}, 4), random({1, kHkv, S, kD}, 5), random({1, kHkv, S, kD}, 6)};
+  std::vector<Tensor> in = {random({1, kH, S, kD}, 4), random({1, kHkv, S, kD}, 5), random({1, kHkv, S, kD}, 6)};
+  if (masked) {  // the exports' additive mask [B, 1, S, T]: 0 where visible, the f32 minimum elsewhere
+    Tensor mask(ElementType::f32, {1, 1, S, T});
+    for (int64_t i = 0; i < S; ++i)
+      for (int64_t t = 0; t < T; ++t) mask.data<float>()[i * T + t] = t <= T - S + i ? 0.0f : -3.4028235e38f;
+    in.push_back(mask);
+  }
   Tensor out(ElementType::f32, {1, kH, S, kD});
   const int64_t past = keys.length;
   for (auto _ : state) {
@@ -53,14 +59,16 @@ void run(benchmark::State& state, bool decode) {
   const double scores = decode ? double(kH) * T : double(kH) * T * (T + 1) / 2;  // causal: the live triangle
   state.counters["GB/s"] = benchmark::Counter(kv_bytes, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
   state.counters["GFLOP/s"] = benchmark::Counter(scores * 4 * kD * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetLabel(std::string(decode ? "decode" : "prefill") + (precision == ElementType::f16 ? " f16" : " f32") +
+  state.SetLabel(std::string(decode ? "decode" : "prefill") + (masked ? " masked" : "") + (precision == ElementType::f16 ? " f16" : " f32") +
                  " threads " + std::to_string(current_pool().size()));
 }
 
 void BM_decode(benchmark::State& s) { run(s, true); }
 void BM_prefill(benchmark::State& s) { run(s, false); }
+void BM_decode_masked(benchmark::State& s) { run(s, true, true); }
 
 BENCHMARK(BM_decode)->ArgsProduct({{128, 1024, 4096}, {0, 1}})->ArgNames({"T", "f16"})->UseRealTime();
+BENCHMARK(BM_decode_masked)->ArgsProduct({{128, 4096}, {0, 1}})->ArgNames({"T", "f16"})->UseRealTime();
 BENCHMARK(BM_prefill)->ArgsProduct({{128, 512}, {0, 1}})->ArgNames({"T", "f16"})->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -37,6 +37,7 @@
 #include "llm/decode_traffic.h"
 #include "llm/pipeline.h"
 #include "llm/throughput_test.h"
+#include "ops/kv_cache.h"
 #include "tokenizer/tokenizer.h"
 
 namespace openarc::cli {
@@ -54,9 +55,21 @@ struct BenchArgs {
   std::vector<int64_t> n_depth{0};
   int repetitions = 5;
   std::vector<int> threads;  // empty: every core
+  std::string kv_cache_precision = "f32";  // KV_CACHE_PRECISION's names (llama-bench's -ctk/-ctv)
   bool bandwidth_only = false;
   bool json = false;
+  bool perf_count = false;
 };
+
+// The last run's time per op type (PERF_COUNT), in ms per token of the test, largest first.
+std::vector<std::pair<std::string, double>> time_per_op_type(const llm::Pipeline& pipe, int64_t tokens) {
+  std::map<std::string, int64_t> ns;
+  for (const runtime::ProfilingInfo& p : pipe.profiling_info()) ns[p.node_type] += p.real_time_ns;
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& [type, t] : ns) out.emplace_back(type, static_cast<double>(t) / 1e6 / static_cast<double>(tokens));
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
 
 std::string format(const char* fmt, double v) {
   char buf[64];
@@ -244,6 +257,9 @@ void run_bench(const BenchArgs& args) {
     progress.update("loading " + args.model + " (" + threads_label(t) + ")");
     llm::PipelineOptions options;
     options.compile.num_threads = t;
+    options.kv_cache_precision = args.kv_cache_precision;
+    options.compile.perf_count = args.perf_count;
+    options.compile.kv_cache_precision = ops::parse_kv_cache_precision(args.kv_cache_precision);
     // Each run resets the state, then prefills its depth, which the timed part then reuses.
     options.prefix_reuse = true;
     auto pipe = llm::Pipeline::open(args.model, options);
@@ -292,6 +308,7 @@ void run_bench(const BenchArgs& args) {
       // Decode streams the weights once per token; prefill reuses them across its tokens.
       const double gbps = static_cast<double>(model.traffic.bytes_per_token) * ts.mean / 1e9;
       const double bound = bandwidth[t] > 0 ? gbps / bandwidth[t] : 0;
+      const auto per_op = args.perf_count ? time_per_op_type(*pipe, test.tokens()) : decltype(time_per_op_type(*pipe, 1)){};
 
       if (args.json) {
         ordered_json j;
@@ -303,6 +320,7 @@ void run_bench(const BenchArgs& args) {
         j["n_prompt"] = test.n_prompt;
         j["n_gen"] = test.n_gen;
         j["n_depth"] = test.n_depth;
+        j["type_k"] = j["type_v"] = args.kv_cache_precision;
         j["avg_ns"] = static_cast<int64_t>(std::llround(ns.mean));
         j["stddev_ns"] = static_cast<int64_t>(std::llround(ns.sd));
         j["avg_ts"] = ts.mean;
@@ -318,11 +336,22 @@ void run_bench(const BenchArgs& args) {
         j["rss_bytes"] = rss;
         j["isa"] = isa;
         j["weight_format"] = info.weight_format;
+        if (args.perf_count) {
+          ordered_json ops = ordered_json::object();
+          for (const auto& [type, ms] : per_op) ops[type] = ms;
+          j["ms_per_token_by_op"] = ops;
+        }
         std::cout << j.dump() << "\n" << std::flush;
       } else {
         table->row({model.type, size_label(model.size_bytes), params_label(model.parameters), std::to_string(t), name,
                    format("%.2f", ts.mean) + " ± " + format("%.2f", ts.sd), pp ? "" : format("%.2f", gbps),
                    pp ? "" : format("%.2f", bound)});
+        if (args.perf_count) {
+          std::string line = what + ", ms per token by op (last run):";
+          for (size_t k = 0; k < per_op.size() && k < 8; ++k)
+            line += " " + per_op[k].first + " " + format("%.2f", per_op[k].second);
+          notes.push_back(line);
+        }
       }
     }
     notes.push_back(threads_label(t) + ": load " + format("%.0f", info.load_ms) + " ms, RSS " +
@@ -376,6 +405,12 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("-t,--threads", args->threads, "Thread counts, comma-separated (default: every core)")
       ->delimiter(',')
       ->check(whole_number(1, 1024));
+  cmd->add_option("--kv-cache-precision", args->kv_cache_precision,
+                  "Element type of the KV cache (KV_CACHE_PRECISION: f32 or f16)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"f32", "f16"}));
+  cmd->add_flag("--perf-count", args->perf_count,
+                "Time every node (OpenVINO's PERF_COUNT) and print each test's ms per token by op type");
   cmd->add_flag("--bandwidth", args->bandwidth_only, "Measure only this machine's memory read bandwidth");
   cmd->add_flag("--json", args->json, "Print one JSON object per test (llama-bench's field names)");
   cmd->callback([args] {

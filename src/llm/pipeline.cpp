@@ -187,6 +187,10 @@ const tokenizer::Tokenizer& Pipeline::tokenizer() const { return *impl_->tokeniz
 bool Pipeline::has_chat_template() const { return impl_->chat_template != nullptr; }
 const ToolParser& Pipeline::tool_parser() const { return *impl_->tool_parser; }
 
+std::vector<runtime::ProfilingInfo> Pipeline::profiling_info() const { return impl_->request->profiling_info(); }
+
+void Pipeline::reset_profiling() { impl_->request->reset_profiling(); }
+
 void Pipeline::reset_cache() {
   impl_->request->reset_states();
   cached_.clear();

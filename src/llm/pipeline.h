@@ -163,6 +163,9 @@ class Pipeline {
   // Tokens of the last sequence whose KV state is kept for reuse.
   const std::vector<int64_t>& cached_tokens() const { return cached_; }
   void reset_cache();
+  // The request's per-node profile (PipelineOptions::compile.perf_count), and its reset.
+  std::vector<runtime::ProfilingInfo> profiling_info() const;
+  void reset_profiling();
 
  private:
   Pipeline() = default;

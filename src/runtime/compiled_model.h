@@ -29,10 +29,19 @@ struct CompileOptions {
   // the bytes per step (ops::parse_kv_cache_precision takes the hint's names). The state API
   // stays f32.
   ElementType kv_cache_precision = ElementType::f32;
+  // OpenVINO's PERF_COUNT: each request times every node it runs (InferRequest::profiling_info).
+  bool perf_count = false;
 };
 
 // True unless OPENARC_REFERENCE is set to something other than 0 / empty.
 bool optimize_by_default();
+
+// What one node cost a request since its profile was last reset (CompileOptions::perf_count).
+struct ProfilingInfo {
+  std::string node_name, node_type;  // node_type: the op, "KvAttention" for fused attention
+  int64_t runs = 0;                  // times it computed (a value reused from the last run is not counted)
+  int64_t real_time_ns = 0;
+};
 
 // A model input or output as a caller sees it.
 struct PortInfo {
@@ -114,6 +123,10 @@ class InferRequest {
   // what the state holds.
   void trim_state(const std::string& id, int64_t length, int64_t axis = -2);
   void trim_states(int64_t length, int64_t axis = -2);
+
+  // With CompileOptions::perf_count: the nodes that ran, in execution order; else empty.
+  std::vector<ProfilingInfo> profiling_info() const;
+  void reset_profiling();
 
  private:
   friend class CompiledModel;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <new>
 
@@ -25,6 +26,7 @@ struct InferRequest::RunState {
   std::vector<std::vector<uint32_t>> arg_generation;
   std::vector<bool> computed;  // per step: its outputs hold a previous run's result
   std::vector<Slot> slots;
+  std::vector<int64_t> step_runs, step_ns;  // per step, with CompileOptions::perf_count
   Tensor shape_scratch;  // backs ReadValue views of f16 KV caches (only their shapes are read)
   bool ran = false;
   std::vector<Shape> last_inputs;
@@ -159,6 +161,11 @@ void InferRequest::infer() {
     auto kv = kv_.find(id);
     kv_lengths.push_back(kv != kv_.end() && kv->second.set ? kv->second.length : -1);
   }
+  const bool profiling = model_->options_.perf_count;
+  if (profiling && rs.step_runs.size() != plan.steps.size()) {
+    rs.step_runs.assign(plan.steps.size(), 0);
+    rs.step_ns.assign(plan.steps.size(), 0);
+  }
   size_t next_param = 0;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const ExecutionPlan::Step& step = plan.steps[i];
@@ -251,11 +258,16 @@ void InferRequest::infer() {
         if (!step.fills_output && plan.values[v].storage != ExecutionPlan::Storage::fresh && outs[p].byte_size())
           std::memset(outs[p].data(), 0, outs[p].byte_size());
       }
+      const auto start = profiling ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       if (const ops::KvAttention* attention = step.attention)
         attention->run(args, outs[0], kv_[attention->key_variable()].with_precision(model_->options_.kv_cache_precision),
                        kv_[attention->value_variable()].with_precision(model_->options_.kv_cache_precision));
       else
         n.op->evaluate(args, outs);
+      if (profiling) {
+        rs.step_runs[i] += 1;
+        rs.step_ns[i] += std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
+      }
       rs.computed[i] = true;
     } catch (const Error& e) {
       // The nodes before this one hold this run's shapes, which the signature of the last good
@@ -283,6 +295,22 @@ void InferRequest::infer() {
   rs.last_inputs.clear();
   for (size_t k = 0; k < inputs_.size(); ++k) rs.last_inputs.push_back(input(k).shape());
   rs.last_states = std::move(state_shapes);  // as this run found them
+}
+
+std::vector<ProfilingInfo> InferRequest::profiling_info() const {
+  std::vector<ProfilingInfo> out;
+  const RunState& rs = *run_;
+  for (size_t i = 0; i < rs.step_runs.size(); ++i) {
+    if (rs.step_runs[i] == 0) continue;
+    const ir::Node& n = model_->model_->nodes[i];
+    out.push_back({n.name, model_->plan_.steps[i].attention ? "KvAttention" : n.type, rs.step_runs[i], rs.step_ns[i]});
+  }
+  return out;
+}
+
+void InferRequest::reset_profiling() {
+  std::fill(run_->step_runs.begin(), run_->step_runs.end(), 0);
+  std::fill(run_->step_ns.begin(), run_->step_ns.end(), 0);
 }
 
 std::vector<std::string> InferRequest::state_names() const {

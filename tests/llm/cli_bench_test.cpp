@@ -131,6 +131,34 @@ TEST_F(CliBench, DepthRunsEveryTestAfterThatMuchContext) {
   EXPECT_THAT(deep.out, HasSubstr("512"));
 }
 
+TEST_F(CliBench, PerfCountSplitsEachTestsTimeByOpTypeAndTheCachePrecisionIsReported) {
+  CliOutput r = run_openarc("bench --model " + model_ + " -p 8 -n 4 -r 1 -t 1 --json --perf-count --kv-cache-precision f16",
+                            false);
+  ASSERT_EQ(r.status, 0) << r.out;
+  std::vector<nlohmann::json> tests = json_lines(r.out);
+  ASSERT_EQ(tests.size(), 2u) << r.out;
+  for (const nlohmann::json& j : tests) {
+    EXPECT_EQ(j["type_k"], "f16");
+    EXPECT_EQ(j["type_v"], "f16");
+    const nlohmann::json& ops = j["ms_per_token_by_op"];
+    ASSERT_TRUE(ops.is_object()) << j.dump();
+    // The fused graph of a Llama: its matmuls and its attention over the KV cache.
+    EXPECT_TRUE(ops.contains("FullyConnected")) << ops.dump();
+    EXPECT_TRUE(ops.contains("KvAttention")) << ops.dump();
+    double total = 0;
+    for (const auto& [type, ms] : ops.items()) total += ms.get<double>();
+    // The ops' time is part of the test's time per token.
+    EXPECT_LE(total, j["avg_ns"].get<double>() / 1e6 / (j["n_prompt"].get<int>() + j["n_gen"].get<int>()) * 1.01);
+  }
+  CliOutput table = run_openarc("bench --model " + model_ + " -p 0 -n 2 -r 1 -t 1 --perf-count", false);
+  ASSERT_EQ(table.status, 0) << table.out;
+  EXPECT_THAT(table.out, HasSubstr("tg2, 1 thread, ms per token by op (last run): FullyConnected"));
+  CliOutput plain = run_openarc("bench --model " + model_ + " -p 0 -n 2 -r 1 -t 1 --json", false);
+  ASSERT_EQ(plain.status, 0) << plain.out;
+  EXPECT_FALSE(json_lines(plain.out).at(0).contains("ms_per_token_by_op"));
+  EXPECT_EQ(json_lines(plain.out).at(0)["type_k"], "f32");
+}
+
 TEST(CliBenchBandwidth, PrintsGbPerSecondPerThreadCount) {
   if (!fs::exists(OPENARC_BINARY)) GTEST_SKIP() << "the openarc binary is not built";
   CliOutput json = run_openarc("bench --bandwidth -t 1,2 --json", false);
@@ -163,6 +191,7 @@ TEST_F(CliBench, BadFlagsNameTheFlagAndTheValue) {
            {m + " -t 0", {"--threads", "'0'"}},
            {m + " -d 1x", {"--n-depth", "'1x'"}},
            {m + " -t 1,2x", {"--threads", "'2x'"}},
+           {m + " --kv-cache-precision u4", {"--kv-cache-precision", "u4"}},
            {m + " -p 0 -n 0", {"nothing to run"}},
            {" --model /nonexistent/model", {"--model", "/nonexistent/model"}},
            {" -p 16", {"--model"}},

@@ -271,5 +271,42 @@ TEST(ExecutionPlan, StorageAndDependencies) {
   EXPECT_EQ(plan.steps[9].value_deps, 0u) << "a constant subgraph is computed once";
 }
 
+// PERF_COUNT: a request profiles the nodes it computes, not the ones whose value it reuses.
+TEST(ExecutionPlan, PerfCountTimesTheNodesThatRan) {
+  ir::GraphBuilder g("profiled");
+  auto x = g.parameter("x", ElementType::f32, PartialShape({-1, 3}));
+  g.result(g.op("Relu", "opset1", {g.op("Relu", "opset1", {x})}), "y");
+  g.result(g.op("Relu", "opset1", {g.constant(Tensor::from<float>({1}, {-1}))}), "constant");
+  auto model = std::make_shared<ir::Model>(g.build());
+  InferRequest off = CompiledModel::compile(model)->create_infer_request();
+  off.set_input(0, Tensor::from<float>({1, 3}, {1, -2, 3}));
+  off.infer();
+  EXPECT_TRUE(off.profiling_info().empty()) << "profiling is off unless asked for";
+
+  CompileOptions options;
+  options.perf_count = true;
+  InferRequest req = CompiledModel::compile(model, options)->create_infer_request();
+  for (int run = 0; run < 3; ++run) {
+    req.set_input(0, Tensor::from<float>({1, 3}, {1, -2, float(run)}));
+    req.infer();
+  }
+  std::vector<ProfilingInfo> info = req.profiling_info();
+  ASSERT_EQ(info.size(), 3u);  // the two Relus on x and the one on the constant; no Parameter, Const, Result
+  int64_t on_x = 0, on_constant = 0;
+  for (const ProfilingInfo& p : info) {
+    EXPECT_EQ(p.node_type, "Relu");
+    EXPECT_FALSE(p.node_name.empty());
+    EXPECT_GE(p.real_time_ns, 0);
+    (p.runs == 3 ? on_x : on_constant) += p.runs;
+  }
+  EXPECT_EQ(on_x, 6) << "each Relu on x ran in every run";
+  EXPECT_EQ(on_constant, 1) << "the constant's Relu ran once; later runs reuse its value";
+  req.reset_profiling();
+  EXPECT_TRUE(req.profiling_info().empty());
+  req.set_input(0, Tensor::from<float>({1, 3}, {4, 5, 6}));
+  req.infer();
+  EXPECT_EQ(req.profiling_info().size(), 2u);
+}
+
 }  // namespace
 }  // namespace openarc::runtime
