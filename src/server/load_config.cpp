@@ -85,8 +85,19 @@ void load_tool_parser(const LoadFields& f, LoadRequest& lr) {
   throw bad_request("unknown tool_parser '" + lr.options.tool_parser + "' (one of " + names + ")", f.param("tool_parser"));
 }
 
-std::string default_model_name(const std::string& path) {
-  return fs::path(path).filename().string();
+// What both dialects share once the folder is known: the name (default: the folder's), the
+// device, the runtime properties under `props` in the body ("ov_config" or "runtime_config"),
+// and our tool_parser. The properties are kept as sent, for status to echo.
+void load_name_device_properties(const ServerContext& ctx, const LoadFields& f, const json& body, const char* props,
+                                 LoadRequest& lr) {
+  lr.name = f.str("model_name", fs::path(lr.path).filename().string());
+  if (lr.name.empty()) throw bad_request("'" + f.param("model_name") + "' must not be empty", f.param("model_name"));
+  lr.device = load_device(f);
+  const json* p = request_field(body, props);
+  lr.ov_config = p ? *p : json::object();
+  lr.options = pipeline_options(lr.ov_config, ctx.options.threads, ctx.options.ctx_size, props);
+  lr.options.device = lr.device;
+  load_tool_parser(f, lr);
 }
 
 // A Hugging Face folder cannot be run as it is: say how to get IR from it.
@@ -137,15 +148,7 @@ ParsedLoad parse_v1_load(const ServerContext& ctx, const json& body) {
   if (export_model && folder_kind(lr.path) == "hf") out.export_source = lr.path;
   else require_ir_folder(lr.path, f.param("id_model"), "pass \"export_model\": true to convert it on load");
 
-  lr.name = f.str("model_name", default_model_name(lr.path));
-  if (lr.name.empty()) throw bad_request("'" + f.param("model_name") + "' must not be empty", f.param("model_name"));
-  lr.device = load_device(f);
-
-  const json* ov = request_field(body, "ov_config");
-  lr.ov_config = ov ? *ov : json::object();
-  lr.options = pipeline_options(lr.ov_config, ctx.options.threads, ctx.options.ctx_size, "ov_config");
-  lr.options.device = lr.device;
-  load_tool_parser(f, lr);
+  load_name_device_properties(ctx, f, body, "ov_config", lr);
   constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
   lr.options.eos_token_id = f.integer("eos_token_id", 0, kMaxId, "a token id of the model's vocabulary");
   lr.options.bos_token_id = f.integer("bos_token_id", 0, kMaxId, "a token id of the model's vocabulary");
@@ -191,15 +194,7 @@ ParsedLoad parse_v2_load(const ServerContext& ctx, const json& body) {
   require_ir_folder(lr.path, "model_path",
                     "convert it first (POST /openarc/convert or `openarc convert`), or load it with OpenArc 1.0's "
                     "export_model: true");
-  lr.name = f.str("model_name", default_model_name(lr.path));
-  if (lr.name.empty()) throw bad_request("'model_name' must not be empty", "model_name");
-  lr.device = load_device(f);
-
-  const json* rc = request_field(body, "runtime_config");
-  lr.ov_config = rc ? *rc : json::object();
-  lr.options = pipeline_options(lr.ov_config, ctx.options.threads, ctx.options.ctx_size, "runtime_config");
-  lr.options.device = lr.device;
-  load_tool_parser(f, lr);
+  load_name_device_properties(ctx, f, body, "runtime_config", lr);
 
   // Speculative decoding: ModelLoadConfig carries these beside runtime_config.
   if (const json* draft = f.get("draft_model_path"))
