@@ -131,7 +131,8 @@ ParsedLoad parse_v1_load(const ServerContext& ctx, const json& body) {
   if (requested.empty())
     throw bad_request("'" + f.param("id_model") + "' is required: the model's folder (a path, or a name in --models-dir)",
                       f.param("id_model"));
-  lr.path = resolve_model_path(ctx, requested, f.param("id_model"));
+  out.path_param = f.param("id_model");
+  lr.path = resolve_model_path(ctx, requested, out.path_param);
   // use_cache false asks for a model without KV state; the IR keeps its KV cache in its state.
   if (!f.boolean("use_cache", true))
     throw bad_request("'" + f.param("use_cache") +
@@ -190,7 +191,8 @@ ParsedLoad parse_v2_load(const ServerContext& ctx, const json& body) {
   if (requested.empty())
     throw bad_request("'model_path' is required: the model's OpenVINO IR folder (a path, or a name in --models-dir)",
                       "model_path");
-  lr.path = resolve_model_path(ctx, requested, "model_path");
+  out.path_param = "model_path";
+  lr.path = resolve_model_path(ctx, requested, out.path_param);
   require_ir_folder(lr.path, "model_path",
                     "convert it first (POST /openarc/convert or `openarc convert`), or load it with OpenArc 1.0's "
                     "export_model: true");
@@ -218,11 +220,12 @@ ParsedLoad parse_v2_load(const ServerContext& ctx, const json& body) {
 
 ParsedLoad parse_any_load(const ServerContext& ctx, const json& body) {
   if (!body.is_object()) throw bad_request("a load request must be a JSON object", "");
-  bool v1 = request_field(body, "load_config") || request_field(body, "ov_config") || request_field(body, "id_model");
+  bool v1 = request_field(body, "load_config") || request_field(body, "ov_config") || request_field(body, "id_model") ||
+            (request_field(body, "model") && !request_field(body, "model_path"));
   return v1 ? parse_v1_load(ctx, body) : parse_v2_load(ctx, body);
 }
 
-std::shared_ptr<ModelEntry> load_parsed_model(ServerContext& ctx, ParsedLoad& p, const std::string& path_param) {
+std::shared_ptr<ModelEntry> load_parsed_model(ServerContext& ctx, ParsedLoad& p) {
   LoadRequest& lr = p.request;
   if (!p.export_source.empty()) {
     if (!lr.replace)
@@ -232,7 +235,7 @@ std::shared_ptr<ModelEntry> load_parsed_model(ServerContext& ctx, ParsedLoad& p,
                          "a model named '" + lr.name + "' is already loaded; unload it or pass \"replace\": true",
                          "model_name", "model_exists");
     lr.source = p.export_source;
-    lr.path = export_for_load(ctx, p.export_source, lr.name, path_param);
+    lr.path = export_for_load(ctx, p.export_source, lr.name, p.path_param);
     lr.owned_dir = lr.path;  // the entry removes it when it goes (a failed load's too)
   }
   return ctx.registry.load(lr);

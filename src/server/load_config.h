@@ -15,7 +15,8 @@ namespace openarc::server {
 struct ParsedLoad {
   LoadRequest request;
   std::string export_source;
-  std::string dialect;  // "1.0" or "2.x", the shape the body had
+  std::string dialect;     // "1.0" or "2.x", the shape the body had
+  std::string path_param;  // the folder's field, for errors: load_config.id_model, model_path ...
 };
 
 // 1.0: load_config (or its fields at the top level) and ov_config; also our model_name,
@@ -23,13 +24,12 @@ struct ParsedLoad {
 ParsedLoad parse_v1_load(const ServerContext& ctx, const nlohmann::json& body);
 // 2.x: ModelLoadConfig; also our tool_parser and replace.
 ParsedLoad parse_v2_load(const ServerContext& ctx, const nlohmann::json& body);
-// Either, told apart by shape (load_config / ov_config / id_model: 1.0; else 2.x): /openarc/load
-// and the entries of `serve --config`.
+// Either, told apart by shape (load_config, ov_config, id_model or a flat model: 1.0; else 2.x):
+// both load routes and the entries of `serve --config`.
 ParsedLoad parse_any_load(const ServerContext& ctx, const nlohmann::json& body);
 
 // Converts first when export_model asked (model_export.h), then loads into the registry. A name
-// already loaded is refused (409) before a conversion is spent on it; `path_param` names the
-// folder's field in errors.
-std::shared_ptr<ModelEntry> load_parsed_model(ServerContext& ctx, ParsedLoad& parsed, const std::string& path_param);
+// already loaded is refused (409) before a conversion is spent on it.
+std::shared_ptr<ModelEntry> load_parsed_model(ServerContext& ctx, ParsedLoad& parsed);
 
 }  // namespace openarc::server

@@ -92,8 +92,8 @@ json model_status_json(const ModelEntry& m) {
 
 HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
   json body = parse_body(req.body);
-  ParsedLoad p = parse_v1_load(ctx, body);
-  auto entry = load_parsed_model(ctx, p, request_field(body, "load_config") ? "load_config.id_model" : "id_model");
+  ParsedLoad p = parse_any_load(ctx, body);  // a 2.x body sent here keeps its runtime_config
+  auto entry = load_parsed_model(ctx, p);
   json r = load_reply_fields(*entry, p);
   r["status"] = "success";
   r["message"] = "Model " + entry->name + " loaded successfully";
@@ -103,7 +103,7 @@ HttpResponse load_model(ServerContext& ctx, HttpRequest& req) {
 HttpResponse openarc_load(ServerContext& ctx, HttpRequest& req) {
   json body = parse_body(req.body);
   ParsedLoad p = parse_any_load(ctx, body);
-  auto entry = load_parsed_model(ctx, p, p.dialect == "1.0" ? "load_config.id_model" : "model_path");
+  auto entry = load_parsed_model(ctx, p);
   json r = load_reply_fields(*entry, p);
   r["status"] = "loaded";
   return json_response(r);

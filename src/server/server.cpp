@@ -70,7 +70,7 @@ void Server::load_startup_models() {
       ctx_->configured_models.push_back(p.request.name);
     }
     try {
-      auto entry = load_parsed_model(*ctx_, p, p.dialect == "1.0" ? "id_model" : "model_path");
+      auto entry = load_parsed_model(*ctx_, p);
       std::fprintf(stderr, "openarc: loaded model '%s' from %s in %.0f ms (--config)\n", entry->name.c_str(),
                    entry->path.c_str(), entry->pipeline->info().load_ms);
     } catch (const std::exception& e) {

@@ -236,6 +236,13 @@ test('2.x: ModelLoadConfig with every field loads; status, unload and generation
   assert.equal(v1.status, 200, v1.text);
   assert.equal(v1.json.status, 'loaded');
   await postJson(`${server.url}/openarc/unload`, { model_name: 'v1' });
+  // ... and /optimum/model/load takes 2.x's, keeping its runtime_config.
+  const v2old = await postJson(`${server.url}/optimum/model/load`, v2Load({ model_name: 'v2old', runtime_config: { KV_CACHE_PRECISION: 'f16' } }));
+  assert.equal(v2old.status, 200, v2old.text);
+  assert.equal(v2old.json.status, 'success');
+  const old = (await getJson(`${server.url}/optimum/status`)).models.find((e) => e.model_name === 'v2old');
+  assert.equal(old.runtime.kv_cache_precision_applied, 'f16');
+  await postJson(`${server.url}/optimum/model/unload`, { model_name: 'v2old' });
 });
 
 test('2.x: every bad ModelLoadConfig field is a 400 naming it and what is allowed', async () => {
