@@ -22,14 +22,10 @@ using testing::RouteServer;
 using testing::status_of;
 using testing::TempFolder;
 
-const fs::path kDialectDemoHf = fs::path(OPENARC_SOURCE_DIR) / "models" / "stories260K";
-
 class LoadDialects : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::copy(kDialectDemoHf, models_.path() / "stories-hf");
-    fs::create_directories(models_.path() / "ir-model");
-    std::ofstream(models_.path() / "ir-model" / "openvino_model.xml") << "<net/>";
+    testing::add_demo_folders(models_.path());
     std::ofstream(models_.path() / "ir-model" / "openvino_config.json") << R"({"dtype": "int4"})";
     std::ofstream(models_.path() / "ir-model" / "openarc.json") << R"({"model_name": "tiny", "model_type": "llm"})";
     ServeOptions o;

@@ -16,13 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempFolder;
 
-const fs::path kServeConfigDemoHf = fs::path(OPENARC_SOURCE_DIR) / "models" / "stories260K";
-
 TEST(ServeConfig, ChecksEveryEntryBeforeServing) {
   TempFolder models;
-  fs::create_directories(models.path() / "ir-model");
-  std::ofstream(models.path() / "ir-model" / "openvino_model.xml") << "<net/>";
-  fs::copy(kServeConfigDemoHf, models.path() / "stories-hf");
+  testing::add_demo_folders(models.path());
   ServeOptions o;
   o.models_dir = models.path().string();
   ServerContext ctx(o);
