@@ -18,6 +18,10 @@ void add_serve_command(CLI::App& app) {
   cmd->add_option("--port", o->port, "Port to listen on (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
   cmd->add_option("--model", o->models, "Model folder to load at start, as DIR or DIR=NAME (repeatable; "
                                         "none: the bundled demo model)");
+  cmd->add_option("--config", o->config_file,
+                  "JSON file of models to load at start: {\"models\": [{\"path\", \"name\", \"device\", \"ov_config\" or "
+                  "\"runtime_config\"}]} (OpenArc 1.0 and 2.x load bodies also work as entries)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--tool-parser", o->tool_parser,
                   "Tool-call format of the --model models (hermes, qwen3_coder, llama3_json, pythonic, mistral, "
                   "deepseek_r1, deepseek_v31, granite, phi4_mini, command_r7b, generic, none; default: detected "
@@ -70,7 +74,7 @@ void add_serve_command(CLI::App& app) {
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
-    if (o->models.empty()) o->models.push_back(demo_model_dir() + "=stories260K");
+    if (o->models.empty() && o->config_file.empty()) o->models.push_back(demo_model_dir() + "=stories260K");
     int rc = server::run_server(*o);
     if (rc != 0) std::exit(rc);
   });

@@ -6,11 +6,12 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "core/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"OpenArc: serve OpenVINO IR language models over an OpenAI-compatible API"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "openarc 0.1.0");
+  app.set_version_flag("--version", std::string("openarc ") + openarc::kVersion);
   // One line per subcommand (see commands.h).
   openarc::cli::add_infer_command(app);
   openarc::cli::add_serve_command(app);

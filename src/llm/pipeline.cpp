@@ -177,6 +177,14 @@ std::unique_ptr<Pipeline> Pipeline::open(const std::string& dir, PipelineOptions
   p->defaults_ = read_generation_config(dir);
   if (p->defaults_.eos_token_ids.empty())  // neither config names one: the tokenizer's own
     if (auto eos = impl.tokenizer->eos_id()) p->defaults_.eos_token_ids.push_back(*eos);
+  // The load request's overrides, checked against the vocabulary the logits span.
+  for (auto [name, id] : {std::pair{"eos_token_id", options.eos_token_id}, std::pair{"bos_token_id", options.bos_token_id},
+                          std::pair{"pad_token_id", options.pad_token_id}})
+    if (id && (*id < 0 || *id >= impl.vocab))
+      throw SettingError(name, std::string(name) + " " + std::to_string(*id) + " is outside the vocabulary (0.." +
+                                   std::to_string(impl.vocab - 1) + ")");
+  if (options.eos_token_id) p->defaults_.eos_token_ids = {*options.eos_token_id};
+  if (options.speculative_draft >= 0) p->defaults_.speculative_draft = options.speculative_draft;
   p->info_ = read_model_info(dir, *model);
   if (options.ctx_size > 0) p->info_.context_length = options.ctx_size;
   p->info_.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -241,6 +249,9 @@ PreparedPrompt Pipeline::prepare(const GenerationRequest& req) const {
       check(id >= 0 && id < impl.vocab, "prompt token id ", id, " is outside the vocabulary (0..", impl.vocab - 1, ")");
   }
   check(!out.ids.empty(), "the prompt is empty: it encodes to no tokens");
+  // A bos_token_id override takes the place of the BOS the tokenizer or the template wrote.
+  if (options_.bos_token_id && !req.prompt_ids)
+    if (auto bos = impl.tokenizer->bos_id(); bos && out.ids.front() == *bos) out.ids.front() = *options_.bos_token_id;
   out.keep_tool_markers = req.keep_tool_markers;
   out.grammar = req.grammar;
   if (req.forced_tool_call) {

@@ -50,6 +50,13 @@ struct PipelineOptions {
   std::string cache_dir;
   // Tool-call format (tool_parser.h names); empty: detected from the chat template.
   std::string tool_parser;
+  // The requests' default prompt-lookup draft length (GenerationConfig::speculative_draft);
+  // -1: the model's generation config decides (off).
+  int64_t speculative_draft = -1;
+  // Token ids a load request sets over the model's (OpenArc 1.0's load_config): eos replaces the
+  // end-of-sequence ids; bos replaces the tokenizer's BOS where a prompt begins with it; pad is
+  // kept and reported (one sequence per request is never padded). Checked against the vocabulary.
+  std::optional<int64_t> eos_token_id, bos_token_id, pad_token_id;
 };
 
 // What describes a loaded model to /v1/models and /optimum/status.

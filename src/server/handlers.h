@@ -13,11 +13,16 @@ HttpResponse get_model(ServerContext& ctx, HttpRequest& req);
 HttpResponse chat_completions(ServerContext& ctx, HttpRequest& req);
 HttpResponse completions(ServerContext& ctx, HttpRequest& req);
 
-// routes_openarc.cpp
+// routes_openarc.cpp: OpenArc 1.0 (load_model, unload_model) and 2.x (openarc_*); one status.
 HttpResponse load_model(ServerContext& ctx, HttpRequest& req);
 HttpResponse unload_model(ServerContext& ctx, HttpRequest& req);
+HttpResponse openarc_load(ServerContext& ctx, HttpRequest& req);
+HttpResponse openarc_unload(ServerContext& ctx, HttpRequest& req);
 HttpResponse status(ServerContext& ctx, HttpRequest& req);
 HttpResponse optimum_generate(ServerContext& ctx, HttpRequest& req);
+
+// routes_bench.cpp: POST /openarc/bench, one measured generation.
+HttpResponse openarc_bench(ServerContext& ctx, HttpRequest& req);
 
 // routes_helpers.cpp
 HttpResponse health(ServerContext& ctx, HttpRequest& req);
@@ -30,11 +35,16 @@ HttpResponse detokenize(ServerContext& ctx, HttpRequest& req);
 HttpResponse apply_template(ServerContext& ctx, HttpRequest& req);
 HttpResponse prometheus_metrics(ServerContext& ctx, HttpRequest& req);
 HttpResponse devices(ServerContext& ctx, HttpRequest& req);
+// GET /openarc/version and GET /openarc/metrics (CPU usage, RAM), as OpenArc 2.x answers them.
+HttpResponse openarc_version(ServerContext& ctx, HttpRequest& req);
+HttpResponse openarc_system_metrics(ServerContext& ctx, HttpRequest& req);
 
 // routes_model_info.cpp
 HttpResponse model_folders(ServerContext& ctx, HttpRequest& req);
 HttpResponse ov_config_options(ServerContext& ctx, HttpRequest& req);
 HttpResponse model_info(ServerContext& ctx, HttpRequest& req);
+// GET /openarc/models: the model folders under --models-dir, described (2.x's shape and ours).
+HttpResponse openarc_models(ServerContext& ctx, HttpRequest& req);
 
 // routes_convert.cpp
 HttpResponse convert_model(ServerContext& ctx, HttpRequest& req);

@@ -2,11 +2,33 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
 
 #include "core/error.h"
 #include "server/api_error.h"
 
 namespace openarc::server {
+
+ModelEntry::~ModelEntry() {
+  // A generation still running holds the entry, so its mapped weights outlive any request.
+  if (owned_dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(owned_dir, ec);
+}
+
+namespace {
+std::string new_model_id() {
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::lock_guard<std::mutex> lock(mu);
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+}  // namespace
 
 ModelEntry::Turn::~Turn() {
   if (!entry_) return;
@@ -84,6 +106,11 @@ std::shared_ptr<ModelEntry> ModelRegistry::load(const LoadRequest& req) {
   entry->path = req.path;
   entry->device = req.device;
   entry->ov_config = req.ov_config;
+  entry->model_id = new_model_id();
+  entry->model_type = req.model_type;
+  entry->engine = req.engine;
+  entry->owned_dir = req.owned_dir;
+  entry->source = req.source.empty() ? req.path : req.source;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = models_.find(req.name);
@@ -113,8 +140,10 @@ std::shared_ptr<ModelEntry> ModelRegistry::load(const LoadRequest& req) {
       entry->status = "failed";
       entry->error = e.what();
     }
+    // A setting of the request the model refuses (a token id outside its vocabulary) is named.
+    auto* setting = dynamic_cast<const llm::SettingError*>(&e);
     throw ApiError(400, "invalid_request_error", std::string("cannot load model '") + req.name + "': " + e.what(),
-                   "model", "model_load_failed");
+                   setting ? setting->setting() : "model", "model_load_failed");
   }
   return entry;
 }

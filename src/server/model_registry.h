@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -27,13 +28,26 @@ struct LoadRequest {
   nlohmann::json ov_config = nlohmann::json::object();
   llm::PipelineOptions options;  // what ov_config and the server flags ask for
   bool replace = false;
+  // What OpenArc 2.x's ModelLoadConfig names and /openarc/status reports back.
+  std::string model_type = "llm", engine = "openarc";
+  // A folder this load made (export_model's conversion): the entry removes it when it goes.
+  std::string owned_dir;
+  std::string source;  // the folder the request named, when it is not `path` (export_model's checkpoint)
 };
 
 // One loaded (or loading, or failed) model.
 class ModelEntry {
  public:
+  ModelEntry() = default;
+  ModelEntry(const ModelEntry&) = delete;
+  ~ModelEntry();
   std::string name, path, device;
   nlohmann::json ov_config;
+  std::string model_id;  // a private id per load (2.x's model_id), 32 hex digits
+  std::string model_type, engine;
+  std::string owned_dir;  // LoadRequest::owned_dir
+  std::string source;     // the folder the request named: path, or the checkpoint export_model converted
+  std::chrono::system_clock::time_point time_loaded = std::chrono::system_clock::now();
   std::string status = "loading";  // loading | loaded | failed
   std::string error;               // when failed
   std::shared_ptr<llm::Pipeline> pipeline;

@@ -21,15 +21,19 @@ void register_routes(HttpServer& http, ServerContext& ctx) {
       {"POST", "/v1/chat/completions", chat_completions, false},
       {"POST", "/v1/completions", completions, false},
       {"GET", "/v1/devices", devices, false},
-      // OpenArc model management (and the /openarc names of newer releases)
+      // OpenArc model management: 1.0's /optimum names, 2.x's /openarc names
       {"POST", "/optimum/model/load", load_model, false},
-      {"POST", "/openarc/load", load_model, false},
       {"POST", "/optimum/model/unload", unload_model, false},
       {"DELETE", "/optimum/model/unload", unload_model, false},
-      {"POST", "/openarc/unload", unload_model, false},
       {"GET", "/optimum/status", status, false},
-      {"GET", "/openarc/status", status, false},
       {"POST", "/optimum/generate", optimum_generate, false},
+      {"POST", "/openarc/load", openarc_load, false},
+      {"POST", "/openarc/unload", openarc_unload, false},
+      {"GET", "/openarc/status", status, false},
+      {"GET", "/openarc/models", openarc_models, false},
+      {"GET", "/openarc/version", openarc_version, false},
+      {"POST", "/openarc/bench", openarc_bench, false},
+      {"GET", "/openarc/metrics", openarc_system_metrics, false},
       // Helpers
       {"GET", "/health", health, true},
       {"GET", "/readyz", ready, true},

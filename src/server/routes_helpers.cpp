@@ -1,12 +1,14 @@
-// Helpers the dashboard and clients use: /health, /openarc/auth, /tokenize, /detokenize, /apply-template,
-// /metrics, /v1/devices.
-#include <set>
+// Helpers the dashboard and clients use: /health, /readyz, /openarc/auth, /tokenize, /detokenize,
+// /apply-template, /metrics, /v1/devices, /openarc/version, /openarc/metrics.
+#include <map>
 
 #include <nlohmann/json.hpp>
 
+#include "core/version.h"
 #include "runtime/devices.h"
 #include "server/api_error.h"
 #include "server/handlers.h"
+#include "server/system_metrics.h"
 #include "tokenizer/tokenizer.h"
 
 namespace openarc::server {
@@ -38,15 +40,19 @@ HttpResponse health(ServerContext& ctx, HttpRequest&) {
 
 HttpResponse ready(ServerContext& ctx, HttpRequest&) {
   if (ctx.startup_loading) return json_response({{"status", "loading"}}, 503);
-  std::set<std::string> loaded;
-  for (const auto& e : ctx.registry.all())
-    if (e->status == "loaded") loaded.insert(e->name);
-  json missing = json::array();
+  std::map<std::string, std::string> status_of;
+  for (const auto& e : ctx.registry.all()) status_of[e->name] = e->status;
+  json missing = json::array(), models = json::array();
   std::lock_guard<std::mutex> lock(ctx.configured_mu);
-  for (const std::string& name : ctx.configured_models)
-    if (!loaded.count(name)) missing.push_back(name);
-  if (!missing.empty()) return json_response({{"status", "not ready"}, {"models_not_loaded", missing}}, 503);
-  return json_response({{"status", "ready"}});
+  for (const std::string& name : ctx.configured_models) {
+    auto it = status_of.find(name);
+    std::string st = it == status_of.end() ? "not loaded" : it->second;
+    models.push_back({{"model_name", name}, {"status", st}});
+    if (st != "loaded") missing.push_back(name);
+  }
+  if (!missing.empty())
+    return json_response({{"status", "not ready"}, {"models_not_loaded", missing}, {"models", models}}, 503);
+  return json_response({{"status", "ready"}, {"models", models}});
 }
 
 HttpResponse auth_info(ServerContext& ctx, HttpRequest&) {
@@ -103,5 +109,30 @@ HttpResponse prometheus_metrics(ServerContext& ctx, HttpRequest&) {
 }
 
 HttpResponse devices(ServerContext&, HttpRequest&) { return json_response(runtime::devices_report()); }
+
+HttpResponse openarc_version(ServerContext&, HttpRequest&) {
+  return json_response({{"version", kVersion}, {"name", "openarc"}});
+}
+
+HttpResponse openarc_system_metrics(ServerContext&, HttpRequest&) {
+  const json cpu = runtime::devices_report()["devices"][0];
+  std::optional<double> usage = cpu_usage_percent();
+  std::optional<MemoryUsage> mem = memory_usage();
+  constexpr int64_t kMiB = 1024 * 1024;
+  // 2.x's shape (RAM in MiB, usage in percent), with bytes beside it.
+  return json_response({{"cpus", json::array({{{"id", "CPU"},
+                                               {"name", cpu["FULL_DEVICE_NAME"]},
+                                               {"cores", cpu["physical_cores"]},
+                                               {"threads", cpu["logical_cores"]},
+                                               {"usage", usage ? json(*usage) : json(nullptr)}}})},
+                        {"total_ram", mem ? json(mem->total_bytes / kMiB) : json(nullptr)},
+                        {"used_ram", mem ? json(mem->used_bytes / kMiB) : json(nullptr)},
+                        {"total_ram_bytes", mem ? json(mem->total_bytes) : json(nullptr)},
+                        {"used_ram_bytes", mem ? json(mem->used_bytes) : json(nullptr)},
+                        {"process_rss_bytes", mem ? json(mem->process_rss_bytes) : json(nullptr)},
+                        {"gpus", json::array()},
+                        {"npus", json::array()},
+                        {"gpu_metrics_worked", false}});
+}
 
 }  // namespace openarc::server

@@ -1,7 +1,8 @@
 // What a client needs to choose and describe models: GET /openarc/folders (the folders under
-// --models-dir it may load or convert), GET /openarc/ov-config (the keys a load accepts), and
-// GET /openarc/model-info?model=NAME (a loaded model's config files, an architecture summary
-// and `openarc inspect`'s report of its IR).
+// --models-dir it may load or convert), GET /openarc/models (the same folders described as
+// OpenArc 2.x lists them: architecture, weight format, size, openarc.json), GET
+// /openarc/ov-config (the keys a load accepts), and GET /openarc/model-info?model=NAME (a loaded
+// model's config files, an architecture summary and `openarc inspect`'s report of its IR).
 #include <filesystem>
 #include <fstream>
 
@@ -68,7 +69,68 @@ json architecture_summary(const nlohmann::ordered_json& cfg, const llm::ModelInf
   return a;
 }
 
+// A folder's weight format without loading it: IR records it in openvino_config.json (ours and
+// optimum-intel's "dtype", or its quantization bits); a checkpoint in config.json's torch_dtype.
+json folder_weight_format(const fs::path& dir, const std::string& kind, const nlohmann::ordered_json& cfg) {
+  if (kind == "ir") {
+    nlohmann::ordered_json ov = read_json_file(dir / "openvino_config.json");
+    if (ov.is_object() && ov.contains("dtype") && ov["dtype"].is_string()) return ov["dtype"].get<std::string>();
+    if (ov.is_object() && ov.contains("quantization_config") && ov["quantization_config"].is_object() &&
+        ov["quantization_config"].contains("bits") && ov["quantization_config"]["bits"].is_number_integer())
+      return "int" + std::to_string(ov["quantization_config"]["bits"].get<int64_t>());
+    return nullptr;
+  }
+  json dtype = config_value(cfg, {"torch_dtype", "dtype"});
+  if (!dtype.is_string()) return nullptr;
+  const std::string d = dtype.get<std::string>();
+  if (d == "float32") return "fp32";
+  if (d == "float16") return "fp16";
+  if (d == "bfloat16") return "bf16";
+  return d;
+}
+
+json describe_model_folder(const json& folder) {
+  fs::path dir = folder["path"].get<std::string>();
+  std::string kind = folder["kind"];
+  nlohmann::ordered_json cfg = read_json_file(dir / "config.json");
+  nlohmann::ordered_json oa = read_json_file(dir / "openarc.json");
+  json openarc = json::parse(oa.dump());
+  auto from_openarc = [&](const char* key) { return openarc.is_object() && openarc.contains(key) ? openarc[key] : json(nullptr); };
+  json name = from_openarc("model_name");
+  json runtime_config = from_openarc("runtime_config");
+  json e = {{"id", folder["name"]},
+            {"path", folder["path"]},
+            {"model_name", name.is_string() ? name : folder["name"]},
+            {"model_type", from_openarc("model_type")},
+            {"engine", from_openarc("engine")},
+            {"vlm_type", from_openarc("vlm_type")},
+            {"draft_model_path", from_openarc("draft_model_path")},
+            {"draft_device", from_openarc("draft_device")},
+            {"num_assistant_tokens", from_openarc("num_assistant_tokens")},
+            {"assistant_confidence_threshold", from_openarc("assistant_confidence_threshold")},
+            {"runtime_config", runtime_config.is_object() ? runtime_config : json::object()},
+            {"hf_author", from_openarc("hf_author")},
+            {"hf_repo", from_openarc("hf_repo")},
+            {"has_config", !openarc.is_null()},
+            {"config", openarc},
+            {"kind", kind},
+            {"bytes", folder["bytes"]},
+            {"architecture", cfg.is_object() ? config_value(cfg, {"architectures"}) : json(nullptr)},
+            {"weight_format", folder_weight_format(dir, kind, cfg.is_object() ? cfg : nlohmann::ordered_json::object())}};
+  if (e["architecture"].is_array()) e["architecture"] = e["architecture"].empty() ? json(nullptr) : e["architecture"][0];
+  return e;
+}
+
 }  // namespace
+
+HttpResponse openarc_models(ServerContext& ctx, HttpRequest&) {
+  json folders = list_model_folders(ctx);
+  json models = json::array();
+  for (const json& f : folders["folders"]) models.push_back(describe_model_folder(f));
+  json out = {{"models_dir", folders["models_dir"]}, {"models", models}};
+  if (folders.contains("error")) out["error"] = folders["error"];
+  return json_response(out);
+}
 
 HttpResponse model_folders(ServerContext& ctx, HttpRequest&) { return json_response(list_model_folders(ctx)); }
 

@@ -10,6 +10,7 @@
 #include "server/api_error.h"
 #include "server/ov_config.h"
 #include "server/routes.h"
+#include "server/serve_config.h"
 
 namespace openarc::server {
 namespace fs = std::filesystem;
@@ -63,7 +64,24 @@ void Server::load_startup_models() {
       std::fprintf(stderr, "openarc: %s\n", e.what());
     }
   }
+  for (ParsedLoad& p : config_loads_) {
+    {
+      std::lock_guard<std::mutex> lock(ctx_->configured_mu);
+      ctx_->configured_models.push_back(p.request.name);
+    }
+    try {
+      auto entry = load_parsed_model(*ctx_, p);
+      std::fprintf(stderr, "openarc: loaded model '%s' from %s in %.0f ms (--config)\n", entry->name.c_str(),
+                   entry->path.c_str(), entry->pipeline->info().load_ms);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "openarc: --config model '%s': %s\n", p.request.name.c_str(), e.what());
+    }
+  }
   ctx_->startup_loading = false;
+}
+
+void Server::read_config() {
+  if (!ctx_->options.config_file.empty()) config_loads_ = read_serve_config(*ctx_, ctx_->options.config_file);
 }
 
 void Server::serve() { http_->serve(); }
@@ -83,13 +101,19 @@ int run_server(ServeOptions options) {
   std::signal(SIGPIPE, SIG_IGN);
 
   Server server(std::move(options));
+  try {
+    server.read_config();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "openarc: %s\n", e.what());
+    return 2;
+  }
   server.bind();
   const ServeOptions& o = server.context().options;
   std::string host = o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host;
   std::fprintf(stderr, "openarc: API       http://%s:%d/v1\n", host.c_str(), server.port());
   std::fprintf(stderr, "openarc: dashboard http://%s:%d/\n", host.c_str(), server.port());
   // Set before the loader starts, so no /health request can come between.
-  server.context().startup_loading = !o.models.empty();
+  server.context().startup_loading = server.has_startup_models();
   std::thread loader([&server] { server.load_startup_models(); });
   std::thread waiter([&server, set] {
     int sig = 0;

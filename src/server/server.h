@@ -3,8 +3,10 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "server/http_server.h"
+#include "server/load_config.h"
 #include "server/server_context.h"
 
 namespace openarc::server {
@@ -16,7 +18,11 @@ class Server {
 
   void bind();  // throws Error naming the address
   int port() const { return http_->port(); }
-  // Loads every --model (DIR or DIR=NAME); a failure is logged and the server keeps serving.
+  // Reads and checks --config's models; throws Error naming the entry and field.
+  void read_config();
+  bool has_startup_models() const { return !ctx_->options.models.empty() || !config_loads_.empty(); }
+  // Loads every --model (DIR or DIR=NAME), then --config's; a failure is logged and the server
+  // keeps serving.
   void load_startup_models();
   void serve();  // blocks until stop()
   void stop();
@@ -25,6 +31,7 @@ class Server {
  private:
   std::unique_ptr<ServerContext> ctx_;
   std::unique_ptr<HttpServer> http_;
+  std::vector<ParsedLoad> config_loads_;
 };
 
 // Runs the server with signal handling: the whole of `openarc serve`.

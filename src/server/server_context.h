@@ -18,6 +18,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8000;
   std::vector<std::string> models;  // DIR or DIR=NAME
+  std::string config_file;          // --config: more startup models (serve_config.h)
   std::string models_dir;           // when set, /optimum/model/load accepts paths inside it only;
                                     // /openarc/convert reads and writes inside it (only)
   std::string api_key;
@@ -41,7 +42,7 @@ struct ServerContext {
   Metrics metrics;
   Conversions conversions;
   std::atomic<bool> stopping{false};
-  // The startup models (--model) are still being loaded: /health says "loading" until they are.
+  // The startup models (--model and --config) are still being loaded: /health says "loading" until they are.
   std::atomic<bool> startup_loading{false};
   // The names the startup models are served under: /readyz is 200 only while all are loaded.
   std::vector<std::string> configured_models;

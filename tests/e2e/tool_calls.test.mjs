@@ -94,7 +94,7 @@ test('the tool parser is detected from the chat template at load, or named by lo
     load_config: { id_model: hermesDir, model_name: 'bad', tool_parser: 'nope' },
   });
   assert.equal(bad.status, 400, bad.text);
-  assert.equal(bad.json.error.param, 'tool_parser');
+  assert.equal(bad.json.error.param, 'load_config.tool_parser');
   assert.match(bad.json.error.message, /hermes/);
 });
 

@@ -27,9 +27,7 @@ json error_member(const std::string& response) { return json::parse(body_of(resp
 class ConvertRoute : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::copy(kDemo, models_.path() / "stories-hf");
-    fs::create_directories(models_.path() / "ir-model");
-    std::ofstream(models_.path() / "ir-model" / "openvino_model.xml") << "<net/>";
+    testing::add_demo_folders(models_.path());
     fs::create_directories(models_.path() / "empty");
     ServeOptions o;
     o.models_dir = models_.path().string();

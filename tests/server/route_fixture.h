@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <string>
@@ -72,5 +73,13 @@ class TempFolder {
  private:
   std::filesystem::path path_;
 };
+
+// The folders route tests load and convert from: `stories-hf` (the bundled demo model's Hugging
+// Face files) and `ir-model` (a stub IR folder, an openvino_model.xml that does not load).
+inline void add_demo_folders(const std::filesystem::path& models_dir) {
+  std::filesystem::copy(std::filesystem::path(OPENARC_SOURCE_DIR) / "models" / "stories260K", models_dir / "stories-hf");
+  std::filesystem::create_directories(models_dir / "ir-model");
+  std::ofstream(models_dir / "ir-model" / "openvino_model.xml") << "<net/>";
+}
 
 }  // namespace openarc::server::testing
