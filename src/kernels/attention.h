@@ -20,7 +20,7 @@ struct AttentionQuery {
   int64_t rows = 0;
   int64_t d = 0;                       // q and k dim
   const float* const* q = nullptr;     // [rows] -> q row [d]
-  const float* const* bias = nullptr;  // [rows] -> [T] additive mask by absolute position; null: none
+  const float* const* bias = nullptr;  // [rows] -> [T] additive mask by absolute position; null (or a null row): none
   const int64_t* lo = nullptr;         // [rows] first live position
   const int64_t* hi = nullptr;         // [rows] one past the last live position
   float scale = 1;

@@ -26,7 +26,7 @@ void attention_block_scalar(const AttentionQuery& q, const AttentionKv& kv, int6
     for (int64_t t = std::max(t0, q.lo[r]); t < std::min(t1, q.hi[r]); ++t) {
       float dot = 0;
       for (int64_t c = 0; c < d; ++c) dot += qr[c] * element(kv.k, t * d + c);
-      const float s = dot * q.scale + (q.bias ? q.bias[r][t] : 0.0f);
+      const float s = dot * q.scale + (q.bias && q.bias[r] ? q.bias[r][t] : 0.0f);
       if (s == kNegInf) continue;  // weight exactly 0
       if (s > m) {  // rescale what is there to the new maximum
         const float a = m == kNegInf ? 0.0f : std::exp(m - s);

@@ -68,7 +68,7 @@ void scores(const AttentionQuery& q, const int64_t* rows, const float* kt, int64
     for (int s = 0; s < NS; ++s) {
       const int64_t base = b0 + (s0 + s) * W;  // the vector's first position
       VF v = vmul(acc[i][s], scale);
-      if (q.bias) v = vadd(v, vload_partial(q.bias[r] + base, clamp_lanes(b0 + n - base)));
+      if (q.bias && q.bias[r]) v = vadd(v, vload_partial(q.bias[r] + base, clamp_lanes(b0 + n - base)));
       const int from = clamp_lanes(q.lo[r] - base), to = clamp_lanes(std::min(q.hi[r], b0 + n) - base);
       vstore(p + i * kBlock + (s0 + s) * W, vkeep(v, from, std::max(from, to)));
     }

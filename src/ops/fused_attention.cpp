@@ -97,7 +97,11 @@ MaskRows mask_rows(const Tensor* mask, const int64_t ms[4], int64_t B, int64_t H
           for (int64_t t = 0; t < T; ++t)
             if (row[t] != kNegInf && static_cast<double>(row[t]) >= floor) lo = std::min(lo, t), hi = t + 1;
         }
-        m.bias[k] = row;
+        // A row that is 0 wherever it is live (the exports' causal masks) adds nothing: the
+        // kernels skip its loads and keep only the live range.
+        bool zero = true;
+        for (int64_t t = lo; t < hi && zero; ++t) zero = row[t] == 0.0f;
+        m.bias[k] = zero ? nullptr : row;
         m.lo[k] = std::min(lo, hi);
         m.hi[k] = hi;
       }

@@ -179,6 +179,20 @@ TEST_P(Attention, EveryScoreMaskedGivesNaNAsSoftmaxZeroOverZero) {
     for (int64_t j = 0; j < c.dv; ++j) EXPECT_EQ(std::isnan(got[r * c.dv + j]), r != 2) << r << " " << j;
 }
 
+TEST_P(Attention, ANullBiasRowAddsNothingBesideRowsThatHaveOne) {
+  for (ElementType type : {ElementType::f32, ElementType::f16}) {
+    AttentionCase with = make_attention_case(5, 64, 64, 150, type, true, 0, 21);
+    for (int64_t r : {1, 3}) std::fill_n(with.bias.f() + r * with.T, with.T, 0.0f);  // rows 1, 3: zero bias
+    AttentionCase without = with;
+    without.bp[1] = without.bp[3] = nullptr;  // the same rows, no bias at all
+    const std::vector<float> a = run(GetParam(), with), b = run(GetParam(), without);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t i = 0; i < a.size(); ++i)  // bit for bit (a row with no live position is NaN in both)
+      ASSERT_TRUE(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))) << to_string(type) << " element " << i;
+    expect_close(b, reference(with), 1e-5, "null rows");
+  }
+}
+
 TEST_P(Attention, LargeScoresStayFinite) {
   AttentionCase c = make_attention_case(2, 8, 8, 30, ElementType::f32, false, 0, 11);
   c.scale = 40.0f;  // scores in the hundreds: exp only of differences to the running maximum
